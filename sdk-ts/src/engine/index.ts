@@ -1,0 +1,73 @@
+/**
+ * THE OPERATION TABLE. Every operation is defined once here; the clients, the CLI, the
+ * server routes, the JSON Schemas and the Python bindings are derived from this table.
+ */
+import { z } from "zod";
+import { TfError } from "../core/errors.js";
+import * as keys from "./ops/keys.js";
+import * as log from "./ops/log.js";
+import type { Operation, OperationContext } from "./operation.js";
+
+export const operations = {
+  "keys.generate": keys.keysGenerate,
+  "keys.list": keys.keysList,
+  "keys.show": keys.keysShow,
+  "log.init": log.logInit,
+  "log.append": log.logAppend,
+  "log.get": log.logGet,
+  "log.checkpoint": log.logCheckpoint,
+  "log.prove": log.logProve,
+  "log.verifyProof": log.logVerifyProof,
+  "log.consistency": log.logConsistency,
+  "log.verifyConsistency": log.logVerifyConsistency,
+  "log.verify": log.logVerify,
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type OperationInput<K extends OperationName> = z.input<Operations[K]["input"]>;
+export type OperationOutput<K extends OperationName> = z.output<Operations[K]["output"]>;
+
+export const operationNames = Object.keys(operations) as OperationName[];
+
+export function getOperation(name: string): Operation {
+  const op = (operations as Record<string, Operation>)[name];
+  if (!op) throw new TfError("TF_USAGE", `Unknown operation ${JSON.stringify(name)}`, { details: { operation: name } });
+  return op;
+}
+
+/** Validates input, runs the handler, validates output. The single entry point every surface uses. */
+export async function runOperation<K extends OperationName>(
+  name: K,
+  input: OperationInput<K>,
+  ctx: OperationContext,
+): Promise<OperationOutput<K>> {
+  const op = getOperation(name);
+  const parsed = op.input.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.join(".") || "(input)";
+    throw new TfError("TF_INPUT_INVALID", `Invalid input for ${name}: ${path}: ${issue.message}`, {
+      details: { operation: name, path, issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
+    });
+  }
+  const out = await op.handler(parsed.data, ctx);
+  return op.output.parse(out) as OperationOutput<K>;
+}
+
+/** JSON Schemas (draft 2020-12) of every operation's input and output, keyed by name. */
+export function operationJsonSchemas(): Record<string, { summary: string; idempotent: boolean; input: unknown; output: unknown }> {
+  const out: Record<string, { summary: string; idempotent: boolean; input: unknown; output: unknown }> = {};
+  for (const name of operationNames) {
+    const op = operations[name] as Operation;
+    out[name] = {
+      summary: op.summary,
+      idempotent: op.idempotent,
+      input: z.toJSONSchema(op.input, { io: "input" }),
+      output: z.toJSONSchema(op.output, { io: "output" }),
+    };
+  }
+  return out;
+}
+
+export type { Operation, OperationContext } from "./operation.js";

@@ -1,0 +1,174 @@
+/**
+ * An inter-process lock on a data directory: a lock file created with O_EXCL that names its
+ * holder (pid and process start time). A holder killed with -9 leaves the file behind; the
+ * next writer sees the holder is gone and breaks the lock, so recovery needs no timeout.
+ */
+import { randomBytes } from "node:crypto";
+import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { TfError } from "../core/errors.js";
+
+function processStartTime(pid: number): string {
+  try {
+    // Field 22 of /proc/<pid>/stat; the command name (field 2) may contain spaces, so split after ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+  } catch {
+    return "";
+  }
+}
+
+const ownStart = processStartTime(process.pid);
+
+function holderAlive(content: string): boolean {
+  const [pidText, start] = content.split(" ");
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ESRCH") return false;
+  }
+  // A reused pid has another start time; without /proc we trust the pid alone.
+  const now = processStartTime(pid);
+  return !(now && start && now !== start);
+}
+
+const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
+function sleepMs(ms: number): void {
+  Atomics.wait(sleepBuffer, 0, 0, ms);
+}
+
+export interface LockOptions {
+  timeoutMs?: number;
+}
+
+export class DirLock {
+  private token: string | null = null;
+
+  constructor(private readonly path: string) {}
+
+  get held(): boolean {
+    return this.token !== null;
+  }
+
+  /** Blocks (polling with backoff) until the lock is ours or the timeout passes. */
+  acquire(options: LockOptions = {}): void {
+    const deadline = this.deadline(options);
+    let wait = 1;
+    while (!this.tryAcquire()) {
+      this.checkDeadline(deadline, options);
+      sleepMs(wait);
+      wait = Math.min(wait * 2, 20);
+    }
+  }
+
+  /** Like acquire() but yields to the event loop while waiting. */
+  async acquireAsync(options: LockOptions = {}): Promise<void> {
+    const deadline = this.deadline(options);
+    let wait = 1;
+    while (!this.tryAcquire()) {
+      this.checkDeadline(deadline, options);
+      await new Promise((r) => setTimeout(r, wait));
+      wait = Math.min(wait * 2, 20);
+    }
+  }
+
+  tryAcquire(): boolean {
+    if (this.token) return true;
+    const token = `${process.pid} ${ownStart} ${randomBytes(8).toString("hex")}\n`;
+    try {
+      const fd = openSync(this.path, "wx", 0o644);
+      try {
+        writeSync(fd, token);
+      } finally {
+        closeSync(fd);
+      }
+      this.token = token;
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    this.breakIfStale();
+    return false;
+  }
+
+  private deadline(options: LockOptions): number {
+    return Date.now() + (options.timeoutMs ?? 30_000);
+  }
+
+  private checkDeadline(deadline: number, options: LockOptions): void {
+    if (Date.now() >= deadline) {
+      const timeoutMs = options.timeoutMs ?? 30_000;
+      throw new TfError("TF_LOG_LOCK_TIMEOUT", `Could not lock ${this.path} within ${timeoutMs} ms`, {
+        details: { path: this.path, timeoutMs },
+      });
+    }
+  }
+
+  /** True while the lock file still carries our token (checked before committing). */
+  stillHeld(): boolean {
+    if (!this.token) return false;
+    try {
+      return readFileSync(this.path, "utf8") === this.token;
+    } catch {
+      return false;
+    }
+  }
+
+  release(): void {
+    if (!this.token) return;
+    if (this.stillHeld()) {
+      try {
+        unlinkSync(this.path);
+      } catch {
+        // Already gone: nothing to release.
+      }
+    }
+    this.token = null;
+  }
+
+  private breakIfStale(): void {
+    let content: string;
+    try {
+      content = readFileSync(this.path, "utf8");
+    } catch {
+      return; // released meanwhile
+    }
+    // An empty file is a holder killed between create and write: stale as well.
+    if (content !== "" && holderAlive(content)) return;
+    if (content === "" && !this.emptyForAWhile()) return;
+    // Move the stale file aside atomically: of several breakers only one moves it. If what we
+    // moved is not what we judged stale, a new holder got in between; put its file back.
+    const aside = `${this.path}.stale-${process.pid}-${randomBytes(4).toString("hex")}`;
+    try {
+      renameSync(this.path, aside);
+    } catch {
+      return;
+    }
+    let moved = "";
+    try {
+      moved = readFileSync(aside, "utf8");
+    } catch {
+      // ignore
+    }
+    if (moved !== content) {
+      try {
+        linkSync(aside, this.path);
+      } catch {
+        // Someone else holds it now; the displaced holder sees stillHeld() fail before committing.
+      }
+    }
+    try {
+      unlinkSync(aside);
+    } catch {
+      // ignore
+    }
+  }
+
+  private emptySince = 0;
+  private emptyForAWhile(): boolean {
+    const now = Date.now();
+    if (this.emptySince === 0) this.emptySince = now;
+    return now - this.emptySince > 500;
+  }
+}
