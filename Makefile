@@ -2,6 +2,8 @@
 .PHONY: demo test bench install clean
 
 PNPM := .tools/node_modules/.bin/pnpm
+# Scripts call `pnpm`; use the pinned copy that bootstrap installs.
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
 install:
 	@bash scripts/bootstrap.sh

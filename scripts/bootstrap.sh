@@ -13,11 +13,12 @@ if [ "$node_major" -lt 20019000 ]; then
 fi
 
 PNPM=.tools/node_modules/.bin/pnpm
+export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 if [ ! -x "$PNPM" ] || [ "$("$PNPM" --version)" != "$PNPM_VERSION" ]; then
   echo "bootstrap: installing pnpm $PNPM_VERSION into .tools/" >&2
   mkdir -p .tools
   npm install --prefix .tools --no-audit --no-fund --loglevel=error "pnpm@$PNPM_VERSION" >&2
 fi
 
-"$PNPM" install --frozen-lockfile --reporter=append-only >&2 || "$PNPM" install --reporter=append-only >&2
+"$PNPM" install --frozen-lockfile --reporter=append-only >&2
 "$PNPM" run build >&2

@@ -1,15 +1,23 @@
-import canonicalize from "canonicalize";
 import { createHash } from "node:crypto";
-import { TfError } from "./errors.js";
+import canonicalize from "canonicalize";
 import { toHex, utf8 } from "./encoding.js";
+import { TfError } from "./errors.js";
 
 /**
  * RFC 8785 (JCS) canonical JSON. Everything Trust Fabric hashes or signs goes through here,
  * so that two implementations agree on the bytes.
  */
 export function canonicalJson(value: unknown): string {
-  assertCanonicalizable(value, "$");
-  const out = (canonicalize as unknown as (v: unknown) => string | undefined)(value);
+  assertCanonicalizable(value, "$", new Set());
+  let out: string | undefined;
+  try {
+    out = (canonicalize as unknown as (v: unknown) => string | undefined)(value);
+  } catch (e) {
+    // Only reachable through a toJSON that misbehaves between our check and the library's call.
+    throw new TfError("TF_CANONICAL_JSON", `Value cannot be canonicalized: ${(e as Error)?.message ?? e}`, {
+      cause: e,
+    });
+  }
   if (out === undefined) throw new TfError("TF_CANONICAL_JSON", "Value cannot be canonicalized");
   return out;
 }
@@ -18,27 +26,58 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return utf8(canonicalJson(value));
 }
 
-// JCS is defined over I-JSON: reject what JSON.stringify would silently drop or coerce.
-function assertCanonicalizable(value: unknown, path: string): void {
+function notCanonical(what: string, path: string): TfError {
+  return new TfError("TF_CANONICAL_JSON", `${what} at ${path}`, { details: { path } });
+}
+
+// JCS is defined over I-JSON: reject what JSON.stringify would silently drop or coerce
+// (cycles would otherwise overflow the stack; Maps, Sets and byte arrays would hash as `{}`
+// or as index-keyed objects; holes in arrays would vanish), and walk toJSON results exactly
+// as the serializer will.
+function assertCanonicalizable(value: unknown, path: string, ancestors: Set<object>): void {
   switch (typeof value) {
     case "string":
     case "boolean":
       return;
     case "number":
-      if (!Number.isFinite(value)) throw new TfError("TF_CANONICAL_JSON", `Non-finite number at ${path}`, { details: { path } });
+      if (!Number.isFinite(value)) throw notCanonical("Non-finite number", path);
       return;
-    case "object":
+    case "object": {
       if (value === null) return;
-      if (Array.isArray(value)) {
-        value.forEach((v, i) => assertCanonicalizable(v, `${path}[${i}]`));
+      if (ancestors.has(value)) throw notCanonical("Cyclic structure", path);
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === "function") {
+        ancestors.add(value);
+        assertCanonicalizable(toJSON.call(value), `${path}.toJSON()`, ancestors);
+        ancestors.delete(value);
         return;
       }
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (v !== undefined) assertCanonicalizable(v, `${path}.${k}`);
+      if (
+        value instanceof Map ||
+        value instanceof Set ||
+        value instanceof WeakMap ||
+        value instanceof WeakSet ||
+        value instanceof ArrayBuffer ||
+        ArrayBuffer.isView(value)
+      ) {
+        throw notCanonical(`Unsupported ${value.constructor.name}`, path);
       }
+      ancestors.add(value);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value)) throw notCanonical("Sparse array", `${path}[${i}]`);
+          assertCanonicalizable(value[i], `${path}[${i}]`, ancestors);
+        }
+      } else {
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          if (v !== undefined) assertCanonicalizable(v, `${path}.${k}`, ancestors);
+        }
+      }
+      ancestors.delete(value);
       return;
+    }
     default:
-      throw new TfError("TF_CANONICAL_JSON", `Unsupported ${typeof value} at ${path}`, { details: { path } });
+      throw notCanonical(`Unsupported ${typeof value}`, path);
   }
 }
 

@@ -6,7 +6,7 @@ import { p256 } from "@noble/curves/nist.js";
 import { z } from "zod";
 import { concatBytes, fromBase64Lenient, toBase64, utf8 } from "./encoding.js";
 import { TfError } from "./errors.js";
-import { ed25519Verifier, type Signer, type Verifier } from "./keys.js";
+import type { Signer, Verifier } from "./keys.js";
 
 export const DsseEnvelopeSchema = z.object({
   payload: z.string(),
@@ -50,7 +50,10 @@ export function parseDsseEnvelope(input: unknown): DsseEnvelope {
   const parsed = DsseEnvelopeSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new TfError("TF_DSSE_MALFORMED", `The envelope is not DSSE v1: ${issue?.path.join(".") || "root"} ${issue?.message ?? ""}`.trim());
+    throw new TfError(
+      "TF_DSSE_MALFORMED",
+      `The envelope is not DSSE v1: ${issue?.path.join(".") || "root"} ${issue?.message ?? ""}`.trim(),
+    );
   }
   return parsed.data;
 }
@@ -60,6 +63,16 @@ export function parseDsseEnvelope(input: unknown): DsseEnvelope {
  * A signature's keyid is only a hint; every verifier is tried against signatures without one.
  */
 export function dsseVerify(input: unknown, verifiers: readonly Verifier[], threshold = 1): DsseVerified {
+  // `size < NaN` is false: an unchecked NaN threshold would accept an envelope nobody signed.
+  if (!(Number.isSafeInteger(threshold) && threshold >= 1)) {
+    throw new TfError(
+      "TF_INPUT_INVALID",
+      `The signature threshold must be a whole number >= 1, not ${threshold}`,
+      {
+        details: { threshold: String(threshold) },
+      },
+    );
+  }
   const env = parseDsseEnvelope(input);
   let payload: Uint8Array;
   try {
@@ -67,7 +80,8 @@ export function dsseVerify(input: unknown, verifiers: readonly Verifier[], thres
   } catch (e) {
     throw new TfError("TF_DSSE_MALFORMED", "The envelope payload is not base64", { cause: e });
   }
-  if (env.signatures.length === 0) throw new TfError("TF_DSSE_SIGNATURE_INVALID", "The envelope has no signatures");
+  if (env.signatures.length === 0)
+    throw new TfError("TF_DSSE_SIGNATURE_INVALID", "The envelope has no signatures");
   const message = pae(env.payloadType, payload);
   const accepted = new Set<string>();
   for (const s of env.signatures) {
@@ -86,10 +100,14 @@ export function dsseVerify(input: unknown, verifiers: readonly Verifier[], thres
       }
     }
   }
-  if (accepted.size < Math.max(1, threshold)) {
-    throw new TfError("TF_DSSE_SIGNATURE_INVALID", `Envelope verified by ${accepted.size} of the ${threshold} keys required`, {
-      details: { verified: [...accepted], required: threshold },
-    });
+  if (accepted.size < threshold) {
+    throw new TfError(
+      "TF_DSSE_SIGNATURE_INVALID",
+      `Envelope verified by ${accepted.size} of the ${threshold} keys required`,
+      {
+        details: { verified: [...accepted], required: threshold },
+      },
+    );
   }
   return { payloadType: env.payloadType, payload, keyIds: [...accepted] };
 }
@@ -107,5 +125,3 @@ export function p256Verifier(publicKey: Uint8Array, keyId: string): Verifier {
     },
   };
 }
-
-

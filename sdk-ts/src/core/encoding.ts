@@ -29,7 +29,8 @@ export function fromBase64Lenient(text: string, what = "value"): Uint8Array {
     throw new TfError("TF_ENCODING_INVALID", `${what} is not valid base64`, { details: { what } });
   }
   const std = text.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
-  if (std.length % 4 === 1) throw new TfError("TF_ENCODING_INVALID", `${what} is not valid base64`, { details: { what } });
+  if (std.length % 4 === 1)
+    throw new TfError("TF_ENCODING_INVALID", `${what} is not valid base64`, { details: { what } });
   const bytes = Buffer.from(std, "base64");
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -45,7 +46,9 @@ export function fromHex(text: string, what = "value"): Uint8Array {
   return new Uint8Array(Buffer.from(text, "hex"));
 }
 
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading U+FEFF: stripping it would make different bytes decode to the
+// same text (a note with a BOM prepended would still "verify").
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 export function utf8(text: string): Uint8Array {

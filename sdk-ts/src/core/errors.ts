@@ -28,57 +28,185 @@ const spec = (exit: ExitClass, http: number, remedy: string): ErrorSpec => ({ ex
 
 export const ERROR_CODES = {
   // general
-  TF_INTERNAL: spec("internal", 500, "This is a bug in Trust Fabric; please report it with the command you ran."),
+  TF_INTERNAL: spec(
+    "internal",
+    500,
+    "This is a bug in Trust Fabric; please report it with the command you ran.",
+  ),
   TF_USAGE: spec("usage", 400, "Check the command's flags with `tf <command> --help`."),
   TF_INPUT_INVALID: spec("usage", 400, "Fix the named field and retry."),
-  TF_INTERRUPTED: spec("interrupted", 499, "The operation was interrupted; nothing acknowledged was lost. Run it again."),
-  TF_FILE_NOT_FOUND: spec("usage", 404, "Check the path; relative paths are resolved from the current directory."),
+  TF_INTERRUPTED: spec(
+    "interrupted",
+    499,
+    "The operation was interrupted; nothing acknowledged was lost. Run it again.",
+  ),
+  TF_FILE_NOT_FOUND: spec(
+    "usage",
+    404,
+    "Check the path; relative paths are resolved from the current directory.",
+  ),
   TF_FILE_UNREADABLE: spec("usage", 400, "Check the file's permissions and that it is a regular file."),
   TF_FILE_TOO_LARGE: spec("usage", 413, "Pass a smaller file."),
   TF_JSON_MALFORMED: spec("usage", 400, "The file must contain one valid JSON document."),
   TF_ENCODING_INVALID: spec("usage", 400, "Use standard base64 (RFC 4648) or UTF-8 as documented."),
   TF_HOME_UNWRITABLE: spec("usage", 400, "Set TF_HOME to a directory you can write to."),
-  TF_CANONICAL_JSON: spec("usage", 400, "Only finite numbers, strings, booleans, null, arrays and objects can be canonicalized."),
+  TF_CANONICAL_JSON: spec(
+    "usage",
+    400,
+    "Only finite numbers, strings, booleans, null, arrays and objects can be canonicalized.",
+  ),
 
   // keys
-  TF_KEY_NOT_FOUND: spec("usage", 404, "List the available keys with `tf keys list`, or create one with `tf keys generate`."),
+  TF_KEY_NOT_FOUND: spec(
+    "usage",
+    404,
+    "List the available keys with `tf keys list`, or create one with `tf keys generate`.",
+  ),
   TF_KEY_EXISTS: spec("usage", 409, "Choose another name, or remove the existing key file first."),
-  TF_KEY_MALFORMED: spec("usage", 400, "The key file is not a Trust Fabric key; regenerate it with `tf keys generate`."),
-  TF_KEY_NAME_INVALID: spec("usage", 400, "Key names are 1-64 characters of letters, digits, '.', '_' and '-'."),
-  TF_KEY_INSECURE: spec("auth", 403, "Private key files must be readable by their owner only: run `chmod 600` on it."),
+  TF_KEY_MALFORMED: spec(
+    "usage",
+    400,
+    "The key file is not a Trust Fabric key; regenerate it with `tf keys generate`.",
+  ),
+  TF_KEY_NAME_INVALID: spec(
+    "usage",
+    400,
+    "Key names are 1-64 characters of letters, digits, '.', '_' and '-'.",
+  ),
+  TF_KEY_INSECURE: spec(
+    "auth",
+    403,
+    "Private key files must be readable by their owner only: run `chmod 600` on it.",
+  ),
 
   // signed notes and verifier keys (C2SP signed-note)
-  TF_NOTE_MALFORMED: spec("checkFailed", 422, "The note does not follow C2SP signed-note framing; obtain an unmodified copy."),
-  TF_NOTE_UNVERIFIED: spec("checkFailed", 422, "No signature on the note is from a key you trust: pass the signer's verifier key."),
-  TF_NOTE_SIGNATURE_INVALID: spec("checkFailed", 422, "A signature from a trusted key does not verify: the note was altered or forged."),
-  TF_NOTE_KEY_MALFORMED: spec("usage", 400, "Verifier keys look like `name+hash8hex+base64key`; copy it again from its publisher."),
+  TF_NOTE_MALFORMED: spec(
+    "checkFailed",
+    422,
+    "The note does not follow C2SP signed-note framing; obtain an unmodified copy.",
+  ),
+  TF_NOTE_UNVERIFIED: spec(
+    "checkFailed",
+    422,
+    "No signature on the note is from a key you trust: pass the signer's verifier key.",
+  ),
+  TF_NOTE_SIGNATURE_INVALID: spec(
+    "checkFailed",
+    422,
+    "A signature from a trusted key does not verify: the note was altered or forged.",
+  ),
+  TF_NOTE_KEY_MALFORMED: spec(
+    "usage",
+    400,
+    "Verifier keys look like `name+hash8hex+base64key`; copy it again from its publisher.",
+  ),
 
   // DSSE
-  TF_DSSE_MALFORMED: spec("checkFailed", 422, "The envelope must be DSSE v1 JSON with payload, payloadType and signatures."),
-  TF_DSSE_SIGNATURE_INVALID: spec("checkFailed", 422, "No signature verifies with the given keys: the envelope was altered or signed by another key."),
+  TF_DSSE_MALFORMED: spec(
+    "checkFailed",
+    422,
+    "The envelope must be DSSE v1 JSON with payload, payloadType and signatures.",
+  ),
+  TF_DSSE_SIGNATURE_INVALID: spec(
+    "checkFailed",
+    422,
+    "No signature verifies with the given keys: the envelope was altered or signed by another key.",
+  ),
 
   // transparency log
   TF_LOG_NOT_INITIALIZED: spec("usage", 404, "Create the log first with `tf log init --origin <name>`."),
-  TF_LOG_EXISTS: spec("usage", 409, "A log already exists in this directory; use it, or choose another TF_HOME."),
-  TF_LOG_ORIGIN_INVALID: spec("usage", 400, "An origin is a non-empty line without spaces, such as `example.com/log`."),
-  TF_LOG_LOCK_TIMEOUT: spec("unavailable", 503, "Another writer holds the log for too long; retry, or check for a stuck process."),
-  TF_LOG_ENTRY_TOO_LARGE: spec("usage", 413, "Entries are at most 65535 bytes (C2SP entry bundles); store large data elsewhere and log its digest."),
+  TF_LOG_EXISTS: spec(
+    "usage",
+    409,
+    "A log already exists in this directory; use it, or choose another TF_HOME.",
+  ),
+  TF_LOG_ORIGIN_INVALID: spec(
+    "usage",
+    400,
+    "An origin is a non-empty line without spaces, such as `example.com/log`.",
+  ),
+  TF_LOG_LOCK_TIMEOUT: spec(
+    "unavailable",
+    503,
+    "Another writer holds the log for too long; retry, or check for a stuck process.",
+  ),
+  TF_LOG_ENTRY_TOO_LARGE: spec(
+    "usage",
+    413,
+    "Entries are at most 65535 bytes (C2SP entry bundles); store large data elsewhere and log its digest.",
+  ),
   TF_LOG_ENTRY_EMPTY: spec("usage", 400, "Append at least one entry."),
-  TF_LOG_INDEX_OUT_OF_RANGE: spec("usage", 404, "The index is not in the log yet; check `tf log checkpoint` for its size."),
+  TF_LOG_INDEX_OUT_OF_RANGE: spec(
+    "usage",
+    404,
+    "The index is not in the log yet; check `tf log checkpoint` for its size.",
+  ),
   TF_LOG_SIZE_INVALID: spec("usage", 400, "Tree sizes must be whole numbers no larger than the log's size."),
-  TF_LOG_CHECKPOINT_MALFORMED: spec("checkFailed", 422, "The checkpoint does not follow C2SP tlog-checkpoint; obtain an unmodified copy."),
-  TF_LOG_CHECKPOINT_SIGNATURE: spec("checkFailed", 422, "The checkpoint's signature is missing or forged: do not trust this copy of the log."),
-  TF_LOG_ORIGIN_MISMATCH: spec("checkFailed", 422, "The checkpoint belongs to another log: use the checkpoint and key of the log you mean."),
-  TF_LOG_TILE_MISSING: spec("checkFailed", 422, "A tile the checkpoint covers is missing: restore the log directory from a good copy."),
-  TF_LOG_TILE_TRUNCATED: spec("checkFailed", 422, "A tile is shorter than the checkpoint requires: restore it from a good copy."),
-  TF_LOG_TILE_MISMATCH: spec("checkFailed", 422, "A tile's hashes do not match the data below it: the log was altered."),
-  TF_LOG_BUNDLE_MISSING: spec("checkFailed", 422, "An entry bundle the checkpoint covers is missing: restore it from a good copy."),
-  TF_LOG_BUNDLE_MALFORMED: spec("checkFailed", 422, "An entry bundle is truncated or mis-framed: restore it from a good copy."),
-  TF_LOG_BUNDLE_MISMATCH: spec("checkFailed", 422, "An entry does not hash to the leaf the tiles record: the log was altered."),
-  TF_LOG_ROOT_MISMATCH: spec("checkFailed", 422, "The tree rebuilt from the tiles does not match the signed root: the log was altered."),
-  TF_LOG_PROOF_MALFORMED: spec("checkFailed", 422, "The proof file is truncated or not a c2sp.org/tlog-proof@v1 document; export it again."),
-  TF_LOG_INCLUSION_MISMATCH: spec("checkFailed", 422, "The inclusion proof does not lead to the checkpoint's root: the entry is not in that log state."),
-  TF_LOG_CONSISTENCY_MISMATCH: spec("checkFailed", 422, "The two tree states are not consistent: the log forked or was rewritten."),
+  TF_LOG_CHECKPOINT_MALFORMED: spec(
+    "checkFailed",
+    422,
+    "The checkpoint does not follow C2SP tlog-checkpoint; obtain an unmodified copy.",
+  ),
+  TF_LOG_CHECKPOINT_SIGNATURE: spec(
+    "checkFailed",
+    422,
+    "The checkpoint's signature is missing or forged: do not trust this copy of the log.",
+  ),
+  TF_LOG_ORIGIN_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The checkpoint belongs to another log: use the checkpoint and key of the log you mean.",
+  ),
+  TF_LOG_TILE_MISSING: spec(
+    "checkFailed",
+    422,
+    "A tile the checkpoint covers is missing: restore the log directory from a good copy.",
+  ),
+  TF_LOG_TILE_TRUNCATED: spec(
+    "checkFailed",
+    422,
+    "A tile is shorter than the checkpoint requires: restore it from a good copy.",
+  ),
+  TF_LOG_TILE_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "A tile's hashes do not match the data below it: the log was altered.",
+  ),
+  TF_LOG_BUNDLE_MISSING: spec(
+    "checkFailed",
+    422,
+    "An entry bundle the checkpoint covers is missing: restore it from a good copy.",
+  ),
+  TF_LOG_BUNDLE_MALFORMED: spec(
+    "checkFailed",
+    422,
+    "An entry bundle is truncated or mis-framed: restore it from a good copy.",
+  ),
+  TF_LOG_BUNDLE_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "An entry does not hash to the leaf the tiles record: the log was altered.",
+  ),
+  TF_LOG_ROOT_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The tree rebuilt from the tiles does not match the signed root: the log was altered.",
+  ),
+  TF_LOG_PROOF_MALFORMED: spec(
+    "checkFailed",
+    422,
+    "The proof file is truncated or not a c2sp.org/tlog-proof@v1 document; export it again.",
+  ),
+  TF_LOG_INCLUSION_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The inclusion proof does not lead to the checkpoint's root: the entry is not in that log state.",
+  ),
+  TF_LOG_CONSISTENCY_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The two tree states are not consistent: the log forked or was rewritten.",
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -135,9 +263,16 @@ export function toTfError(e: unknown): TfError {
   const err = e as NodeJS.ErrnoException | undefined;
   if (err && typeof err === "object" && typeof err.code === "string") {
     const path = (err as { path?: string }).path;
-    if (err.code === "ENOENT") return new TfError("TF_FILE_NOT_FOUND", `No such file: ${path ?? "?"}`, { cause: e, details: { path } });
+    if (err.code === "ENOENT")
+      return new TfError("TF_FILE_NOT_FOUND", `No such file: ${path ?? "?"}`, {
+        cause: e,
+        details: { path },
+      });
     if (err.code === "EACCES" || err.code === "EPERM" || err.code === "EISDIR")
-      return new TfError("TF_FILE_UNREADABLE", `Cannot access ${path ?? "file"} (${err.code})`, { cause: e, details: { path } });
+      return new TfError("TF_FILE_UNREADABLE", `Cannot access ${path ?? "file"} (${err.code})`, {
+        cause: e,
+        details: { path },
+      });
   }
   const message = e instanceof Error ? e.message : String(e);
   return new TfError("TF_INTERNAL", `Unexpected error: ${message}`, { cause: e });

@@ -94,14 +94,17 @@ export class KeyStore {
 
   pathOf(name: string): string {
     if (!NAME.test(name)) {
-      throw new TfError("TF_KEY_NAME_INVALID", `Invalid key name ${JSON.stringify(name)}`, { details: { name } });
+      throw new TfError("TF_KEY_NAME_INVALID", `Invalid key name ${JSON.stringify(name)}`, {
+        details: { name },
+      });
     }
     return join(this.dir, `${name}.key`);
   }
 
   generate(name: string, options: { seed?: Uint8Array; now?: Date } = {}): PublicKeyInfo {
     const path = this.pathOf(name);
-    if (existsSync(path)) throw new TfError("TF_KEY_EXISTS", `A key named ${name} already exists`, { details: { path } });
+    if (existsSync(path))
+      throw new TfError("TF_KEY_EXISTS", `A key named ${name} already exists`, { details: { path } });
     const seed = options.seed ?? ed25519.utils.randomSecretKey();
     const signer = ed25519Signer(seed);
     const file: KeyFile = {
@@ -131,12 +134,18 @@ export class KeyStore {
     let path = NAME.test(nameOrId) ? join(this.dir, `${nameOrId}.key`) : "";
     if (!path || !existsSync(path)) {
       const byId = existsSync(this.dir)
-        ? readdirSync(this.dir).find((f) => f.endsWith(".key") && this.readFile(join(this.dir, f)).keyId === nameOrId)
+        ? readdirSync(this.dir).find(
+            (f) => f.endsWith(".key") && this.readFile(join(this.dir, f)).keyId === nameOrId,
+          )
         : undefined;
       if (!byId) {
-        throw new TfError("TF_KEY_NOT_FOUND", `No key named or with id ${JSON.stringify(nameOrId)} in ${this.dir}`, {
-          details: { key: nameOrId },
-        });
+        throw new TfError(
+          "TF_KEY_NOT_FOUND",
+          `No key named or with id ${JSON.stringify(nameOrId)} in ${this.dir}`,
+          {
+            details: { key: nameOrId },
+          },
+        );
       }
       path = join(this.dir, byId);
     }
@@ -150,9 +159,13 @@ export class KeyStore {
     try {
       const st = statSync(path);
       if ((st.mode & 0o077) !== 0) {
-        throw new TfError("TF_KEY_INSECURE", `Key file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)})`, {
-          details: { path },
-        });
+        throw new TfError(
+          "TF_KEY_INSECURE",
+          `Key file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)})`,
+          {
+            details: { path },
+          },
+        );
       }
       text = readFileSync(path, "utf8");
     } catch (e) {
@@ -166,18 +179,40 @@ export class KeyStore {
     }
     const parsed = KeyFileSchema.safeParse(json);
     if (!parsed.success) {
-      throw new TfError("TF_KEY_MALFORMED", `Key file ${path} is not a tf.key/v1 document`, { details: { path } });
-    }
-    const signer = ed25519Signer(fromBase64(parsed.data.privateKey, "privateKey"));
-    if (toBase64(signer.publicKey) !== parsed.data.publicKey || signer.keyId !== parsed.data.keyId) {
-      throw new TfError("TF_KEY_MALFORMED", `Key file ${path} has a public key that does not match its private key`, {
+      throw new TfError("TF_KEY_MALFORMED", `Key file ${path} is not a tf.key/v1 document`, {
         details: { path },
       });
+    }
+    let signer: Signer;
+    try {
+      signer = ed25519Signer(fromBase64(parsed.data.privateKey, "privateKey"));
+    } catch (e) {
+      // A privateKey that is not base64 of 32 bytes is a bad key file, not a bad argument.
+      throw new TfError("TF_KEY_MALFORMED", `Key file ${path} has an invalid private key`, {
+        cause: e,
+        details: { path },
+      });
+    }
+    if (toBase64(signer.publicKey) !== parsed.data.publicKey || signer.keyId !== parsed.data.keyId) {
+      throw new TfError(
+        "TF_KEY_MALFORMED",
+        `Key file ${path} has a public key that does not match its private key`,
+        {
+          details: { path },
+        },
+      );
     }
     return parsed.data;
   }
 }
 
 function publicInfo(file: KeyFile, path: string): PublicKeyInfo {
-  return { name: file.name, alg: file.alg, keyId: file.keyId, publicKey: file.publicKey, createdAt: file.createdAt, path };
+  return {
+    name: file.name,
+    alg: file.alg,
+    keyId: file.keyId,
+    publicKey: file.publicKey,
+    createdAt: file.createdAt,
+    path,
+  };
 }

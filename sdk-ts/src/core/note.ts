@@ -40,9 +40,12 @@ export interface OpenedNote {
   unverifiedSigs: NoteSignature[];
 }
 
-/** A key name is non-empty UTF-8 without whitespace or '+'. */
+/**
+ * A key name is non-empty UTF-8 without whitespace or '+'. Whitespace is Unicode White_Space,
+ * as Go's unicode.IsSpace (JS `\s` differs: it misses U+0085 and adds U+FEFF).
+ */
 export function isValidKeyName(name: string): boolean {
-  return name !== "" && !/[\s+]/u.test(name);
+  return name !== "" && !/[\p{White_Space}+]/u.test(name) && isWellFormedUtf16(name);
 }
 
 /** keyHash = first 4 bytes (big-endian) of SHA-256(name || "\n" || alg || publicKey). */
@@ -123,13 +126,21 @@ export function parseSignerKey(skey: string): NoteSigner & { skey: string } {
   const [p2, r2] = chop(r1, "+");
   const [name, r3] = chop(r2, "+");
   const [h16, key64] = chop(r3, "+");
-  if (p1 !== "PRIVATE" || p2 !== "KEY" || !/^[0-9a-fA-F]{8}$/.test(h16) || !isValidKeyName(name) || key64 === "") {
+  if (
+    p1 !== "PRIVATE" ||
+    p2 !== "KEY" ||
+    !/^[0-9a-fA-F]{8}$/.test(h16) ||
+    !isValidKeyName(name) ||
+    key64 === ""
+  ) {
     throw malformedKey("signer key", "PRIVATE+KEY+…");
   }
   const key = decodeKeyB64(key64, "signer key", "PRIVATE+KEY+…");
-  if (key[0] !== ALG_ED25519 || key.length !== 33) throw malformedKey("signer key (algorithm or length)", "PRIVATE+KEY+…");
+  if (key[0] !== ALG_ED25519 || key.length !== 33)
+    throw malformedKey("signer key (algorithm or length)", "PRIVATE+KEY+…");
   const signer = noteSignerFromSeed(name, key.slice(1));
-  if (signer.keyHash !== Number.parseInt(h16, 16) >>> 0) throw malformedKey("signer key (hash does not match)", "PRIVATE+KEY+…");
+  if (signer.keyHash !== Number.parseInt(h16, 16) >>> 0)
+    throw malformedKey("signer key (hash does not match)", "PRIVATE+KEY+…");
   return { ...signer, skey };
 }
 
@@ -147,7 +158,11 @@ function malformed(reason: string): TfError {
  * Splits a note into its text and signature lines without verifying anything.
  * The text ends at the last blank line ("\n\n"), so texts may contain blank lines themselves.
  */
-export function parseNote(msg: Uint8Array | string): { text: string; signatures: NoteSignature[]; raw: string } {
+export function parseNote(msg: Uint8Array | string): {
+  text: string;
+  signatures: NoteSignature[];
+  raw: string;
+} {
   let raw: string;
   if (typeof msg === "string") {
     // A JS string may carry lone surrogates, which have no UTF-8 encoding.
@@ -185,7 +200,8 @@ export function parseNote(msg: Uint8Array | string): { text: string; signatures:
       throw malformed("signature is not base64");
     }
     if (sig.length < 5) throw malformed("signature too short");
-    if (signatures.length >= MAX_NOTE_SIGNATURES) throw malformed(`more than ${MAX_NOTE_SIGNATURES} signatures`);
+    if (signatures.length >= MAX_NOTE_SIGNATURES)
+      throw malformed(`more than ${MAX_NOTE_SIGNATURES} signatures`);
     const keyHash = ((sig[0]! << 24) | (sig[1]! << 16) | (sig[2]! << 8) | sig[3]!) >>> 0;
     signatures.push({ name, keyHash, base64: b64 });
   }
@@ -245,13 +261,37 @@ export function openNote(msg: Uint8Array | string, verifiers: readonly NoteVerif
 }
 
 /** Signs a text (which must end in a newline) and returns the whole note; `existing` lines are kept first. */
-export function signNote(text: string, signers: readonly NoteSigner[], existing: readonly NoteSignature[] = []): string {
+export function signNote(
+  text: string,
+  signers: readonly NoteSigner[],
+  existing: readonly NoteSignature[] = [],
+): string {
   if (!text.endsWith("\n")) throw malformed("note text must end with a newline");
   // Blank lines inside the text are allowed, but one at the very end would move the split point.
   if (text.endsWith("\n\n")) throw malformed("note text must not end with a blank line");
   const bytes = utf8(text);
   let out = `${text}\n`;
-  for (const s of existing) out += `${SIG_PREFIX}${s.name} ${s.base64}\n`;
+  // As Go's note.Sign: an existing signature by one of the signers is replaced, not repeated
+  // (a stale one over other text would make the note fail to open), and each kept line's
+  // key hash must agree with its base64.
+  const signing = new Set(signers.map((s) => `${s.name}+${s.keyHash}`));
+  for (const s of existing) {
+    if (!isValidKeyName(s.name)) throw malformed("existing signature has an invalid key name");
+    if (signing.has(`${s.name}+${s.keyHash}`)) continue;
+    let raw: Uint8Array;
+    try {
+      raw = fromBase64(s.base64, "signature");
+    } catch {
+      throw malformed("existing signature is not base64");
+    }
+    if (
+      raw.length < 5 ||
+      new DataView(raw.buffer, raw.byteOffset, raw.byteLength).getUint32(0) !== s.keyHash >>> 0
+    ) {
+      throw malformed("existing signature's key hash does not match its base64");
+    }
+    out += `${SIG_PREFIX}${s.name} ${s.base64}\n`;
+  }
   for (const signer of signers) {
     const hash = new Uint8Array(4);
     new DataView(hash.buffer).setUint32(0, signer.keyHash);

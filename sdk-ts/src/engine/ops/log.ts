@@ -134,11 +134,21 @@ export const logVerifyProof = defineOperation({
     encoding: Encoding,
     vkey: z.string().describe("the log's signed-note verifier key"),
     origin: z.string().optional().describe("expected origin (default: the key's name)"),
+    checkpoint: z.string().optional().describe("a checkpoint the auditor already trusts; the proof must be for that tree"),
   }),
   output: z.object({ ok: z.literal(true), index: Index, treeSize: Index, root: B64, origin: z.string() }),
-  handler: ({ proof, entry, encoding, vkey, origin }, _ctx) => {
+  handler: ({ proof, entry, encoding, vkey, origin, checkpoint }, _ctx) => {
     const verifier = parseVerifierKey(vkey);
     const res = verifyTlogProof(proof, decodeEntry(entry, encoding), verifier, origin ?? verifier.name);
+    if (checkpoint !== undefined) {
+      const pinned = openCheckpoint(checkpoint, verifier, origin ?? verifier.name);
+      if (pinned.size !== res.checkpoint.size || toBase64(pinned.root) !== toBase64(res.checkpoint.root)) {
+        throw new TfError("TF_LOG_INCLUSION_MISMATCH", `The proof is for tree size ${res.checkpoint.size}, the trusted checkpoint has size ${pinned.size}`, {
+          remedy: "Ask the log for a proof at your checkpoint's size, or check consistency between the two checkpoints.",
+          details: { proofSize: res.checkpoint.size, checkpointSize: pinned.size },
+        });
+      }
+    }
     return { ok: true as const, index: res.index, treeSize: res.checkpoint.size, root: toBase64(res.checkpoint.root), origin: res.checkpoint.origin };
   },
 });
