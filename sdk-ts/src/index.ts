@@ -19,3 +19,4 @@ export * from "./engine/index.js";
 export * from "./client/types.js";
 export * from "./client/local.js";
 export { ENGINE_VERSION } from "./version.js";
+export * from "./engine/schemas.js";

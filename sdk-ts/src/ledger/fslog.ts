@@ -9,12 +9,12 @@
  *   5. only then acknowledge the batch's indexes.
  * A kill at any point leaves the old checkpoint, whose tiles are untouched, or the new one, whose tiles are durable.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { mkdir, open, unlink } from "node:fs/promises";
+import { existsSync, constants as fsConstants, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdir, open, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
 import { TfError, toTfError } from "../core/errors.js";
-import { fsyncDir, writeFileAtomic } from "../core/fsutil.js";
+import { writeFileAtomic } from "../core/fsutil.js";
 import { type NoteSigner, type NoteVerifier, parseVerifierKey } from "../core/note.js";
 import { isValidOrigin, openCheckpoint, type SignedCheckpoint, signCheckpoint } from "./checkpoint.js";
 import { DirLock } from "./lock.js";
@@ -167,6 +167,9 @@ export class FsLog {
     this.flushing = true;
     const maxBatch = this.options.maxBatch ?? 4096;
     try {
+      // Group commit: let callers woken by the previous batch's acks (microtasks) queue up
+      // first, or the next batch would hold only the first of them.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.pending.length > 0) {
         const batch: typeof this.pending = [];
         let n = 0;
@@ -208,8 +211,8 @@ export class FsLog {
       }
       writeFileAtomic(join(this.dir, "checkpoint"), checkpoint.note);
       this.edge = { ...next, note: checkpoint.note };
-      // Superseded partial tiles are garbage once the checkpoint moved past them.
-      await Promise.all([...obsolete].filter((p) => !writes.has(p)).map((p) => unlink(join(this.dir, p)).catch(() => {})));
+      // Partial tiles whose full tile is now committed are garbage (C2SP tlog-tiles allows deleting them then).
+      await Promise.all([...obsolete].map((p) => rm(join(this.dir, p), { recursive: true, force: true }).catch(() => {})));
       return { first, checkpoint };
     } catch (e) {
       this.edge = null; // unknown state: reload from disk next time
@@ -256,20 +259,17 @@ export class FsLog {
   }
 }
 
-/** Applies entries to a copy of the edge, recording the files to write and the partials they supersede. */
+/**
+ * Applies entries to a copy of the edge, recording the files to write and the partial-tile
+ * directories (`<full>.p/`) that become garbage once this batch's full tiles are committed.
+ * A partial tile must stay while no full tile replaces it: clients holding an older
+ * checkpoint still read it (C2SP tlog-tiles).
+ */
 function extendEdge(edge: Edge, entries: readonly Uint8Array[], writes: Map<string, Uint8Array>, obsolete: Set<string>): Edge {
   const levels = edge.levels.map((l) => [...l]);
   let bundle = [...edge.bundle];
   let size = edge.size;
   const dirtyLevels = new Set<number>();
-  // The partials that exist now are superseded wherever this batch writes at the same level.
-  const oldPartials = new Map<number, string>();
-  edge.levels.forEach((hashes, level) => {
-    if (hashes.length > 0) {
-      oldPartials.set(level, tilePath(level, Math.floor(nodesAtTileLevel(edge.size, level) / TILE_WIDTH), hashes.length));
-    }
-  });
-  if (bundle.length > 0 && entries.length > 0) obsolete.add(bundlePath(Math.floor(edge.size / TILE_WIDTH), bundle.length));
 
   const push = (level: number, hash: Uint8Array): void => {
     const row = levels[level] ?? [];
@@ -279,6 +279,7 @@ function extendEdge(edge: Edge, entries: readonly Uint8Array[], writes: Map<stri
     if (row.length === TILE_WIDTH) {
       const index = Math.floor((nodesAtTileLevel(size, level) - 1) / TILE_WIDTH);
       writes.set(tilePath(level, index, TILE_WIDTH), encodeHashTile(row));
+      obsolete.add(`${tilePath(level, index, TILE_WIDTH)}.p`);
       levels[level] = [];
       push(level + 1, perfectRoot(row));
     }
@@ -289,6 +290,7 @@ function extendEdge(edge: Edge, entries: readonly Uint8Array[], writes: Map<stri
     push(0, leafHash(e));
     if (bundle.length === TILE_WIDTH) {
       writes.set(bundlePath(Math.floor((size - 1) / TILE_WIDTH), TILE_WIDTH), encodeBundle(bundle));
+      obsolete.add(`${bundlePath(Math.floor((size - 1) / TILE_WIDTH), TILE_WIDTH)}.p`);
       bundle = [];
     }
   }
@@ -297,11 +299,6 @@ function extendEdge(edge: Edge, entries: readonly Uint8Array[], writes: Map<stri
     if (row.length > 0) writes.set(tilePath(level, Math.floor(nodesAtTileLevel(size, level) / TILE_WIDTH), row.length), encodeHashTile(row));
   }
   if (bundle.length > 0) writes.set(bundlePath(Math.floor(size / TILE_WIDTH), bundle.length), encodeBundle(bundle));
-  for (const level of dirtyLevels) {
-    const old = oldPartials.get(level);
-    if (old) obsolete.add(old);
-  }
-  for (const path of [...obsolete]) if (writes.has(path)) obsolete.delete(path);
   return { size, note: edge.note, levels, bundle };
 }
 
@@ -324,24 +321,49 @@ function edgeReader(edge: Edge): NodeReader {
 /** Writes files (in parallel), fsyncs each, then fsyncs every directory that gained an entry. */
 async function writeDurably(root: string, writes: Map<string, Uint8Array>): Promise<void> {
   const dirs = new Set<string>();
+  // A batch writes several files into the same few directories: one mkdir per directory.
+  const byDir = new Map<string, [string, Uint8Array][]>();
+  for (const [rel, data] of writes) {
+    const path = join(root, rel);
+    const files = byDir.get(dirname(path));
+    if (files) files.push([path, data]);
+    else byDir.set(dirname(path), [[path, data]]);
+  }
   await Promise.all(
-    [...writes].map(async ([rel, data]) => {
-      const path = join(root, rel);
-      const created = await mkdir(dirname(path), { recursive: true });
+    [...byDir].map(async ([dir, files]) => {
+      const created = await mkdir(dir, { recursive: true });
       if (created) {
         // Every newly created directory and the one holding it must reach the disk too.
-        for (let d = dirname(path); d.length >= created.length; d = dirname(d)) dirs.add(d);
+        for (let d = dir; d.length >= created.length; d = dirname(d)) dirs.add(d);
         dirs.add(dirname(created));
       }
-      dirs.add(dirname(path));
-      const fh = await open(path, "w");
+      dirs.add(dir);
+      await Promise.all(files.map(([path, data]) => writeFileSynced(path, data)));
+    }),
+  );
+  // Directories in parallel too: concurrent fsyncs share the filesystem's journal commits.
+  await Promise.all(
+    [...dirs].map(async (d) => {
+      const fh = await open(d, "r");
       try {
-        await fh.writeFile(data);
-        await fh.datasync();
+        await fh.sync();
       } finally {
         await fh.close();
       }
     }),
   );
-  for (const d of dirs) fsyncDir(d);
+}
+
+// O_DSYNC makes each write return only once its data (and the size) is on disk, which is
+// write + fdatasync in one call; where the flag does not exist, fdatasync explicitly.
+const O_DSYNC = fsConstants.O_DSYNC ?? 0;
+
+async function writeFileSynced(path: string, data: Uint8Array): Promise<void> {
+  const fh = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | O_DSYNC, 0o666);
+  try {
+    await fh.writeFile(data);
+    if (O_DSYNC === 0) await fh.datasync();
+  } finally {
+    await fh.close();
+  }
 }

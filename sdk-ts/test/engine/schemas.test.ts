@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { generatedSchemaFiles } from "../../src/engine/schemas.js";
+
+const dir = new URL("../../schemas/", import.meta.url);
+
+describe("checked-in JSON Schemas", () => {
+  for (const [name, text] of Object.entries(generatedSchemaFiles())) {
+    it(`${name} matches the operation table (run \`pnpm --filter @trustfabric/sdk run schemas\` after a change)`, () => {
+      expect(readFileSync(new URL(name, dir), "utf8")).toBe(text);
+    });
+  }
+});
