@@ -70,6 +70,8 @@ export abstract class TfCommand<T extends typeof Command = typeof Command> exten
       }
       process.exitCode = this.exitCodeFor(data);
     } catch (e) {
+      // A parse failure is reported below in our format; oclif need not warn that we skipped parsing.
+      this.parsed = true;
       const { view, exit } = await describeError(e);
       this.output ??= new Output(processIo(), { json: this.argv.includes("--json") });
       this.output.error(view);
