@@ -5,14 +5,19 @@
 import { Command, Flags, type Interfaces } from "@oclif/core";
 import { type ErrorView, Output, processIo } from "./output.js";
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof TfCommand)["baseFlags"] & T["flags"]>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof TfCommand)["baseFlags"] & T["flags"]
+>;
 export type BaseArgs<T extends typeof Command> = Interfaces.InferredArgs<T["args"]>;
 
 const EXIT_INTERRUPTED = 130;
 
 export abstract class TfCommand<T extends typeof Command = typeof Command> extends Command {
   static baseFlags = {
-    json: Flags.boolean({ description: "Print one JSON document on stdout: {ok, data} or {ok: false, error}.", helpGroup: "GLOBAL" }),
+    json: Flags.boolean({
+      description: "Print one JSON document on stdout: {ok, data} or {ok: false, error}.",
+      helpGroup: "GLOBAL",
+    }),
     home: Flags.string({
       description: "Data directory (keys, log). Default: $TF_HOME, then ./.tf",
       env: "TF_HOME",
@@ -61,7 +66,10 @@ export abstract class TfCommand<T extends typeof Command = typeof Command> exten
       });
       this.flags = flags as BaseFlags<T>;
       this.args = args as BaseArgs<T>;
-      this.output = new Output(processIo(), { json: Boolean(flags.json), color: flags.color as boolean | undefined });
+      this.output = new Output(processIo(), {
+        json: Boolean(flags.json),
+        color: flags.color as boolean | undefined,
+      });
       const data = await this.execute();
       if (this.output.json) this.output.success(data);
       else {
@@ -134,7 +142,10 @@ async function readStdin(): Promise<Buffer> {
 export async function describeError(e: unknown): Promise<{ view: ErrorView; exit: number }> {
   const sdk = await import("@trustfabric/sdk");
   if (e instanceof sdk.TfError) {
-    return { view: { code: e.code, message: e.message, remedy: e.remedy, details: e.details }, exit: e.exitCode };
+    return {
+      view: { code: e.code, message: e.message, remedy: e.remedy, details: e.details },
+      exit: e.exitCode,
+    };
   }
   const oclif = e as { oclif?: { exit?: number }; message?: string };
   if (oclif && typeof oclif === "object" && oclif.oclif) {
@@ -144,5 +155,13 @@ export async function describeError(e: unknown): Promise<{ view: ErrorView; exit
   }
   const internal = sdk.toTfError(e);
   if (process.env.TF_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
-  return { view: { code: internal.code, message: internal.message, remedy: internal.remedy, details: internal.details }, exit: internal.exitCode };
+  return {
+    view: {
+      code: internal.code,
+      message: internal.message,
+      remedy: internal.remedy,
+      details: internal.details,
+    },
+    exit: internal.exitCode,
+  };
 }

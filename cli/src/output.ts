@@ -87,7 +87,9 @@ export class Output {
           const width = 30;
           const filled = Math.round(frac * width);
           const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
-          this.io.stderr.write(`\r${label} ${this.err.cyan(bar)} ${Math.round(frac * 100)}% (${done}/${total})`);
+          this.io.stderr.write(
+            `\r${label} ${this.err.cyan(bar)} ${Math.round(frac * 100)}% (${done}/${total})`,
+          );
           shown = true;
         } else {
           const decile = Math.floor(frac * 10);

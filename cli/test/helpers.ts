@@ -11,7 +11,11 @@ export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
-  json: { ok: boolean; data?: Record<string, unknown>; error?: { code: string; message: string; remedy: string } } | null;
+  json: {
+    ok: boolean;
+    data?: Record<string, unknown>;
+    error?: { code: string; message: string; remedy: string };
+  } | null;
 }
 
 export function tmp(prefix = "tf-cli-"): string {
@@ -19,7 +23,11 @@ export function tmp(prefix = "tf-cli-"): string {
 }
 
 /** Runs the built CLI as a user would (non-TTY), in `cwd` with TF_HOME=home. */
-export function tf(home: string, args: string[], options: { input?: string; cwd?: string; env?: Record<string, string> } = {}): RunResult {
+export function tf(
+  home: string,
+  args: string[],
+  options: { input?: string; cwd?: string; env?: Record<string, string> } = {},
+): RunResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? home,
     input: options.input,
@@ -56,6 +64,7 @@ export function treeDigest(dir: string): string {
 /** Drops FORCE_COLOR (set by test runners) and empty values, as a user's shell would not have them. */
 function cleanEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(env)) if (k !== "FORCE_COLOR" && v !== undefined && v !== "") out[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (k !== "FORCE_COLOR" && v !== undefined && v !== "") out[k] = v;
   return out;
 }

@@ -26,7 +26,10 @@ describe("tf log (end to end, built CLI)", () => {
     // --data entries come before --file entries
     expect(tf(home, ["log", "get", "3"]).stdout).toBe("delta\n");
     const bin = tf(home, ["log", "get", "4", "--json"]);
-    expect(bin.json!.data).toMatchObject({ text: null, data: Buffer.from([0, 255, 1, 254]).toString("base64") });
+    expect(bin.json!.data).toMatchObject({
+      text: null,
+      data: Buffer.from([0, 255, 1, 254]).toString("base64"),
+    });
     expect(tf(home, ["log", "get", "4", "--out", "back.bin"]).code).toBe(0);
     expect(readFileSync(join(home, "back.bin"))).toEqual(Buffer.from([0, 255, 1, 254]));
   });
@@ -35,12 +38,30 @@ describe("tf log (end to end, built CLI)", () => {
     expect(tf(home, ["log", "prove", "2", "--out", "p.tlog-proof"]).code).toBe(0);
     writeFileSync(join(home, "log.vkey"), `${vkey}\n`);
     const auditor = tmp("tf-auditor-"); // no log, no keys: only the files
-    for (const f of ["p.tlog-proof", "log.vkey"]) writeFileSync(join(auditor, f), readFileSync(join(home, f)));
-    const ok = tf(auditor, ["log", "verify-proof", "p.tlog-proof", "--entry", "gamma", "--vkey", "@log.vkey"]);
+    for (const f of ["p.tlog-proof", "log.vkey"])
+      writeFileSync(join(auditor, f), readFileSync(join(home, f)));
+    const ok = tf(auditor, [
+      "log",
+      "verify-proof",
+      "p.tlog-proof",
+      "--entry",
+      "gamma",
+      "--vkey",
+      "@log.vkey",
+    ]);
     expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("index 2");
-    const bad = tf(auditor, ["log", "verify-proof", "p.tlog-proof", "--entry", "gammb", "--vkey", "@log.vkey", "--json"]);
+    const bad = tf(auditor, [
+      "log",
+      "verify-proof",
+      "p.tlog-proof",
+      "--entry",
+      "gammb",
+      "--vkey",
+      "@log.vkey",
+      "--json",
+    ]);
     expect(bad.code).toBe(3);
     expect(bad.json!.error!.code).toBe("TF_LOG_INCLUSION_MISMATCH");
   });
@@ -50,7 +71,17 @@ describe("tf log (end to end, built CLI)", () => {
     tf(home, ["log", "checkpoint", "--out", "old.cp"]);
     tf(home, ["log", "append", "--data", "zeta", "--data", "eta"]);
     expect(tf(home, ["log", "consistency", "--from", String(size), "--out", "c.proof"]).code).toBe(0);
-    const v = tf(home, ["log", "consistency", "--verify", "c.proof", "--old-checkpoint", "old.cp", "--vkey", vkey, "--json"]);
+    const v = tf(home, [
+      "log",
+      "consistency",
+      "--verify",
+      "c.proof",
+      "--old-checkpoint",
+      "old.cp",
+      "--vkey",
+      vkey,
+      "--json",
+    ]);
     expect(v.json).toEqual({ ok: true, data: { ok: true, from: size, to: size + 2 } });
   });
 
@@ -72,13 +103,58 @@ describe("tf log (end to end, built CLI)", () => {
 
   describe("bad input: a code, a one-line remedy, no stack trace, state untouched", () => {
     const cases: [string, string[], number, string][] = [
-      ["missing proof file", ["log", "verify-proof", "nope.tlog-proof", "--entry", "x", "--vkey", "a+00000000+AQ=="], 2, "TF_FILE_NOT_FOUND"],
-      ["malformed verifier key", ["log", "verify-proof", "p.tlog-proof", "--entry", "x", "--vkey", "not-a-key"], 2, "TF_NOTE_KEY_MALFORMED"],
-      ["truncated proof", ["log", "verify-proof", "trunc.tlog-proof", "--entry", "gamma", "--vkey", "@log.vkey"], 3, "TF_LOG_PROOF_MALFORMED"],
-      ["proof checked with another log's key", ["log", "verify-proof", "p.tlog-proof", "--entry", "gamma", "--vkey", "@other.vkey"], 3, "TF_LOG_ORIGIN_MISMATCH"],
-      ["proof checked with a forged key of the same name", ["log", "verify-proof", "p.tlog-proof", "--entry", "gamma", "--vkey", "@forged.vkey"], 3, "TF_LOG_CHECKPOINT_SIGNATURE"],
-      ["proof for another origin", ["log", "verify-proof", "p.tlog-proof", "--entry", "gamma", "--vkey", "@log.vkey", "--origin", "example.com/other"], 3, "TF_LOG_ORIGIN_MISMATCH"],
-      ["malformed old checkpoint", ["log", "consistency", "--verify", "c.proof", "--old-checkpoint", "lines.txt", "--vkey", "@log.vkey"], 3, "TF_LOG_CHECKPOINT_MALFORMED"],
+      [
+        "missing proof file",
+        ["log", "verify-proof", "nope.tlog-proof", "--entry", "x", "--vkey", "a+00000000+AQ=="],
+        2,
+        "TF_FILE_NOT_FOUND",
+      ],
+      [
+        "malformed verifier key",
+        ["log", "verify-proof", "p.tlog-proof", "--entry", "x", "--vkey", "not-a-key"],
+        2,
+        "TF_NOTE_KEY_MALFORMED",
+      ],
+      [
+        "truncated proof",
+        ["log", "verify-proof", "trunc.tlog-proof", "--entry", "gamma", "--vkey", "@log.vkey"],
+        3,
+        "TF_LOG_PROOF_MALFORMED",
+      ],
+      [
+        "proof checked with another log's key",
+        ["log", "verify-proof", "p.tlog-proof", "--entry", "gamma", "--vkey", "@other.vkey"],
+        3,
+        "TF_LOG_ORIGIN_MISMATCH",
+      ],
+      [
+        "proof checked with a forged key of the same name",
+        ["log", "verify-proof", "p.tlog-proof", "--entry", "gamma", "--vkey", "@forged.vkey"],
+        3,
+        "TF_LOG_CHECKPOINT_SIGNATURE",
+      ],
+      [
+        "proof for another origin",
+        [
+          "log",
+          "verify-proof",
+          "p.tlog-proof",
+          "--entry",
+          "gamma",
+          "--vkey",
+          "@log.vkey",
+          "--origin",
+          "example.com/other",
+        ],
+        3,
+        "TF_LOG_ORIGIN_MISMATCH",
+      ],
+      [
+        "malformed old checkpoint",
+        ["log", "consistency", "--verify", "c.proof", "--old-checkpoint", "lines.txt", "--vkey", "@log.vkey"],
+        3,
+        "TF_LOG_CHECKPOINT_MALFORMED",
+      ],
       ["index beyond the log", ["log", "prove", "999"], 2, "TF_LOG_INDEX_OUT_OF_RANGE"],
       ["entry too large", ["log", "append", "--file", "big.bin"], 2, "TF_LOG_ENTRY_TOO_LARGE"],
       ["nothing to append", ["log", "append"], 2, "TF_LOG_ENTRY_EMPTY"],

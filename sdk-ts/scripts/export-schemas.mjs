@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generatedSchemaFiles } from "../dist/index.js";
+import { errorCodesMarkdown, generatedSchemaFiles } from "../dist/index.js";
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "schemas");
 mkdirSync(dir, { recursive: true });
@@ -10,3 +10,5 @@ for (const [name, text] of Object.entries(generatedSchemaFiles())) {
   writeFileSync(join(dir, name), text);
   console.error(`wrote schemas/${name}`);
 }
+writeFileSync(join(dir, "..", "..", "docs", "errors.md"), errorCodesMarkdown());
+console.error("wrote docs/errors.md");

@@ -1,22 +1,23 @@
 /** @trustfabric/sdk — the engine behind `tf`, usable directly from TypeScript. */
+
+export * from "./client/local.js";
+export * from "./client/types.js";
 export * from "./core/canonical.js";
 export * from "./core/dsse.js";
 export * from "./core/encoding.js";
 export * from "./core/errors.js";
+export * from "./core/fsutil.js";
 export * from "./core/keys.js";
 export * from "./core/note.js";
-export * from "./core/fsutil.js";
-export * from "./ledger/merkle.js";
-export * from "./ledger/tiles.js";
-export * from "./ledger/tilestore.js";
+export * from "./engine/index.js";
+export * from "./engine/schemas.js";
 export * from "./ledger/checkpoint.js";
-export * from "./ledger/proof.js";
 export * from "./ledger/consistency.js";
 export * from "./ledger/fslog.js";
-export * from "./ledger/verify.js";
 export * from "./ledger/lock.js";
-export * from "./engine/index.js";
-export * from "./client/types.js";
-export * from "./client/local.js";
+export * from "./ledger/merkle.js";
+export * from "./ledger/proof.js";
+export * from "./ledger/tiles.js";
+export * from "./ledger/tilestore.js";
+export * from "./ledger/verify.js";
 export { ENGINE_VERSION } from "./version.js";
-export * from "./engine/schemas.js";

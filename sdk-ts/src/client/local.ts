@@ -1,5 +1,11 @@
 import { resolve } from "node:path";
-import { type OperationInput, type OperationName, type OperationOutput, operationNames, runOperation } from "../engine/index.js";
+import {
+  type OperationInput,
+  type OperationName,
+  type OperationOutput,
+  operationNames,
+  runOperation,
+} from "../engine/index.js";
 import type { OperationContext } from "../engine/operation.js";
 import type { TrustFabricClient, TypedOperations } from "./types.js";
 

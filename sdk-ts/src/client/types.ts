@@ -3,7 +3,9 @@ import type { OperationInput, OperationName, OperationOutput } from "../engine/i
 type Namespace = OperationName extends infer N ? (N extends `${infer NS}.${string}` ? NS : never) : never;
 
 type MethodsOf<NS extends string> = {
-  [K in OperationName as K extends `${NS}.${infer M}` ? M : never]: (input?: OperationInput<K>) => Promise<OperationOutput<K>>;
+  [K in OperationName as K extends `${NS}.${infer M}` ? M : never]: (
+    input?: OperationInput<K>,
+  ) => Promise<OperationOutput<K>>;
 };
 
 /** The typed surface shared by LocalClient and RemoteClient: `client.log.append({...})`. */

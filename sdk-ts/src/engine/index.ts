@@ -4,9 +4,9 @@
  */
 import { z } from "zod";
 import { TfError } from "../core/errors.js";
+import type { Operation, OperationContext } from "./operation.js";
 import * as keys from "./ops/keys.js";
 import * as log from "./ops/log.js";
-import type { Operation, OperationContext } from "./operation.js";
 
 export const operations = {
   "keys.generate": keys.keysGenerate,
@@ -32,7 +32,10 @@ export const operationNames = Object.keys(operations) as OperationName[];
 
 export function getOperation(name: string): Operation {
   const op = (operations as Record<string, Operation>)[name];
-  if (!op) throw new TfError("TF_USAGE", `Unknown operation ${JSON.stringify(name)}`, { details: { operation: name } });
+  if (!op)
+    throw new TfError("TF_USAGE", `Unknown operation ${JSON.stringify(name)}`, {
+      details: { operation: name },
+    });
   return op;
 }
 
@@ -48,7 +51,11 @@ export async function runOperation<K extends OperationName>(
     const issue = parsed.error.issues[0]!;
     const path = issue.path.join(".") || "(input)";
     throw new TfError("TF_INPUT_INVALID", `Invalid input for ${name}: ${path}: ${issue.message}`, {
-      details: { operation: name, path, issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) },
+      details: {
+        operation: name,
+        path,
+        issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+      },
     });
   }
   const out = await op.handler(parsed.data, ctx);
@@ -56,7 +63,10 @@ export async function runOperation<K extends OperationName>(
 }
 
 /** JSON Schemas (draft 2020-12) of every operation's input and output, keyed by name. */
-export function operationJsonSchemas(): Record<string, { summary: string; idempotent: boolean; input: unknown; output: unknown }> {
+export function operationJsonSchemas(): Record<
+  string,
+  { summary: string; idempotent: boolean; input: unknown; output: unknown }
+> {
   const out: Record<string, { summary: string; idempotent: boolean; input: unknown; output: unknown }> = {};
   for (const name of operationNames) {
     const op = operations[name] as Operation;

@@ -19,6 +19,8 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   handler: (input: z.output<I>, ctx: OperationContext) => Promise<z.input<O>> | z.input<O>;
 }
 
-export function defineOperation<I extends z.ZodType, O extends z.ZodType>(op: Operation<I, O>): Operation<I, O> {
+export function defineOperation<I extends z.ZodType, O extends z.ZodType>(
+  op: Operation<I, O>,
+): Operation<I, O> {
   return op;
 }

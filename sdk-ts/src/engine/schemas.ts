@@ -3,7 +3,7 @@
  * CLI/HTTP envelope. They are checked in under sdk-ts/schemas/ and a test fails on drift.
  */
 import { z } from "zod";
-import { ERROR_CODES } from "../core/errors.js";
+import { ERROR_CODES, EXIT } from "../core/errors.js";
 import { ENGINE_VERSION } from "../version.js";
 import { operationJsonSchemas } from "./index.js";
 
@@ -26,4 +26,34 @@ export function generatedSchemaFiles(): Record<string, string> {
     "operations.json": json({ engineVersion: ENGINE_VERSION, operations: operationJsonSchemas() }),
     "envelope.json": json(z.toJSONSchema(EnvelopeSchema)),
   };
+}
+
+/** docs/errors.md, generated from the taxonomy so the documentation cannot drift. */
+export function errorCodesMarkdown(): string {
+  const lines = [
+    "# Error codes and exit codes",
+    "",
+    "<!-- Generated from sdk-ts/src/core/errors.ts by `pnpm --filter @trustfabric/sdk run schemas`; do not edit. -->",
+    "",
+    "Every failure a user can cause has a stable code. The CLI prints it (`error TF_…: message` and a remedy line on",
+    'stderr, or `{"ok": false, "error": {code, message, remedy, details}}` on stdout with `--json`) and exits with',
+    "the code's exit class. Each code also carries the HTTP status the thin server will answer with (the server",
+    "and the Python bindings are not shipped yet; they will use these same codes).",
+    "",
+    "## Exit codes",
+    "",
+    "| exit | class |",
+    "| --- | --- |",
+    ...Object.entries(EXIT).map(([cls, code]) => `| ${code} | ${cls} |`),
+    "",
+    "## Error codes",
+    "",
+    "| code | exit | HTTP | what to do |",
+    "| --- | --- | --- | --- |",
+    ...Object.entries(ERROR_CODES).map(
+      ([code, s]) => `| \`${code}\` | ${EXIT[s.exit]} | ${s.http} | ${s.remedy.replace(/\|/g, "\\|")} |`,
+    ),
+    "",
+  ];
+  return lines.join("\n");
 }

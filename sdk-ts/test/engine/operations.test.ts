@@ -38,7 +38,9 @@ describe("operation table", () => {
     const proof = await client.log.prove({ index: 1 });
     const ok = await client.log.verifyProof({ proof: proof.proof, entry: "b", vkey: init.vkey });
     expect(ok).toMatchObject({ ok: true, index: 1, treeSize: 3 });
-    const bad = await client.log.verifyProof({ proof: proof.proof, entry: "x", vkey: init.vkey }).catch((e) => e);
+    const bad = await client.log
+      .verifyProof({ proof: proof.proof, entry: "x", vkey: init.vkey })
+      .catch((e) => e);
     expect(isTfError(bad, "TF_LOG_INCLUSION_MISMATCH")).toBe(true);
     const old = (await client.log.checkpoint({})).note;
     await client.log.append({ entries: ["d", "e"] });
@@ -69,7 +71,9 @@ describe("operation table", () => {
     await b.log.init({ origin: "example.com/b" });
     await b.log.append({ entries: ["x"] });
     const p = await b.log.prove({ index: 0 });
-    const err = await a.log.verifyProof({ proof: p.proof, entry: "x", vkey: ia.vkey, origin: "example.com/a" }).catch((e) => e);
+    const err = await a.log
+      .verifyProof({ proof: p.proof, entry: "x", vkey: ia.vkey, origin: "example.com/a" })
+      .catch((e) => e);
     expect(isTfError(err, "TF_LOG_ORIGIN_MISMATCH")).toBe(true);
   });
 });

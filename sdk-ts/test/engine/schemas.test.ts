@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { generatedSchemaFiles } from "../../src/engine/schemas.js";
+import { errorCodesMarkdown, generatedSchemaFiles } from "../../src/engine/schemas.js";
 
 const dir = new URL("../../schemas/", import.meta.url);
 
@@ -10,4 +10,9 @@ describe("checked-in JSON Schemas", () => {
       expect(readFileSync(new URL(name, dir), "utf8")).toBe(text);
     });
   }
+  it("docs/errors.md matches the error taxonomy", () => {
+    expect(readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8")).toBe(
+      errorCodesMarkdown(),
+    );
+  });
 });

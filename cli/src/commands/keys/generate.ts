@@ -5,7 +5,10 @@ export default class KeysGenerate extends TfCommand<typeof KeysGenerate> {
   static summary = "Generate an Ed25519 signing key.";
   static description =
     "Creates a new Ed25519 key in the key store ($TF_HOME/keys/<name>.key, mode 0600). The key id is derived from the public key: the first 16 hex digits of its SHA-256.";
-  static examples = ["<%= config.bin %> keys generate release-signer", "<%= config.bin %> keys generate ci --json"];
+  static examples = [
+    "<%= config.bin %> keys generate release-signer",
+    "<%= config.bin %> keys generate ci --json",
+  ];
   static args = { name: Args.string({ description: "Name of the new key", required: true }) };
 
   protected async execute() {

@@ -2,7 +2,8 @@ import { TfCommand } from "../../base.js";
 
 export default class KeysList extends TfCommand<typeof KeysList> {
   static summary = "List the keys in the key store.";
-  static description = "Shows the name, key id and creation time of every key in $TF_HOME/keys. Private parts are never printed.";
+  static description =
+    "Shows the name, key id and creation time of every key in $TF_HOME/keys. Private parts are never printed.";
   static examples = ["<%= config.bin %> keys list", "<%= config.bin %> keys list --json"];
 
   protected async execute() {

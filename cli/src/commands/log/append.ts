@@ -12,20 +12,28 @@ export default class LogAppend extends TfCommand<typeof LogAppend> {
   ];
   static flags = {
     data: Flags.string({ description: "An entry given inline (UTF-8); repeat for several", multiple: true }),
-    file: Flags.string({ description: "A file whose bytes are one entry; repeat for several", multiple: true }),
+    file: Flags.string({
+      description: "A file whose bytes are one entry; repeat for several",
+      multiple: true,
+    }),
     lines: Flags.string({ description: "A text file (or - for stdin) whose non-empty lines are entries" }),
   };
 
   protected async execute() {
-    const entries: string[] = [...(this.flags.data ?? []).map((d) => Buffer.from(d, "utf8").toString("base64"))];
+    const entries: string[] = [
+      ...(this.flags.data ?? []).map((d) => Buffer.from(d, "utf8").toString("base64")),
+    ];
     for (const f of this.flags.file ?? []) entries.push((await this.readFile(f, null)).toString("base64"));
     if (this.flags.lines) {
       const text = await this.readFile(this.flags.lines);
-      for (const line of text.split("\n")) if (line !== "") entries.push(Buffer.from(line, "utf8").toString("base64"));
+      for (const line of text.split("\n"))
+        if (line !== "") entries.push(Buffer.from(line, "utf8").toString("base64"));
     }
     if (entries.length === 0) {
       const sdk = await this.sdk();
-      throw new sdk.TfError("TF_LOG_ENTRY_EMPTY", "Nothing to append", { remedy: "Pass --data, --file or --lines." });
+      throw new sdk.TfError("TF_LOG_ENTRY_EMPTY", "Nothing to append", {
+        remedy: "Pass --data, --file or --lines.",
+      });
     }
     const client = await this.client();
     return client.log.append({ entries, encoding: "base64" });

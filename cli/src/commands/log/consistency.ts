@@ -11,9 +11,17 @@ export default class LogConsistency extends TfCommand<typeof LogConsistency> {
     "<%= config.bin %> log consistency --verify c.proof --old-checkpoint cp-1000.txt --vkey @log.vkey",
   ];
   static flags = {
-    from: Flags.integer({ description: "Older tree size to prove from", min: 1, exactlyOne: ["from", "verify"] }),
+    from: Flags.integer({
+      description: "Older tree size to prove from",
+      min: 1,
+      exactlyOne: ["from", "verify"],
+    }),
     out: Flags.string({ description: "Write the proof to this file" }),
-    verify: Flags.string({ description: "A consistency proof file to verify", exactlyOne: ["from", "verify"], dependsOn: ["old-checkpoint", "vkey"] }),
+    verify: Flags.string({
+      description: "A consistency proof file to verify",
+      exactlyOne: ["from", "verify"],
+      dependsOn: ["old-checkpoint", "vkey"],
+    }),
     "old-checkpoint": Flags.string({ description: "The older signed checkpoint (file)" }),
     vkey: Flags.string({ description: "The log's verifier key, or @file" }),
     origin: Flags.string({ description: "Expected origin (default: the verifier key's name)" }),
@@ -36,7 +44,8 @@ export default class LogConsistency extends TfCommand<typeof LogConsistency> {
 
   protected renderText(r: { from: number; to: number; proof?: string; ok?: boolean }) {
     if (r.ok) return `${this.output.out.green("✔")} tree size ${r.to} is consistent with tree size ${r.from}`;
-    if (this.flags.out) return `${this.output.out.green("✔")} wrote consistency proof ${r.from} → ${r.to} to ${this.flags.out}`;
+    if (this.flags.out)
+      return `${this.output.out.green("✔")} wrote consistency proof ${r.from} → ${r.to} to ${this.flags.out}`;
     return r.proof;
   }
 }

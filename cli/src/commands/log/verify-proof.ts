@@ -13,7 +13,10 @@ export default class LogVerifyProof extends TfCommand<typeof LogVerifyProof> {
   static args = { proof: Args.string({ description: "The .tlog-proof file (- for stdin)", required: true }) };
   static flags = {
     entry: Flags.string({ description: "The entry, inline (UTF-8)", exactlyOne: ["entry", "entry-file"] }),
-    "entry-file": Flags.string({ description: "A file holding the entry's exact bytes", exactlyOne: ["entry", "entry-file"] }),
+    "entry-file": Flags.string({
+      description: "A file holding the entry's exact bytes",
+      exactlyOne: ["entry", "entry-file"],
+    }),
     vkey: Flags.string({ description: "The log's verifier key, or @file holding it", required: true }),
     origin: Flags.string({ description: "Expected origin (default: the verifier key's name)" }),
     checkpoint: Flags.string({ description: "A checkpoint file you already trust" }),

@@ -14,7 +14,10 @@ export default class LogVerify extends TfCommand<typeof LogVerify> {
   static flags = {
     from: Flags.integer({ description: "First entry index to check", min: 0 }),
     to: Flags.integer({ description: "End of the entry range (exclusive)", min: 0 }),
-    dir: Flags.string({ description: "Verify this tlog-tiles directory instead of the embedded log", dependsOn: ["vkey"] }),
+    dir: Flags.string({
+      description: "Verify this tlog-tiles directory instead of the embedded log",
+      dependsOn: ["vkey"],
+    }),
     vkey: Flags.string({ description: "Verifier key (or @file); default: the embedded log's" }),
     origin: Flags.string({ description: "Expected origin (default: the verifier key's name)" }),
   };
@@ -30,7 +33,13 @@ export default class LogVerify extends TfCommand<typeof LogVerify> {
     });
   }
 
-  protected renderText(r: { origin: string; size: number; entriesChecked: number; tilesChecked: number; bundlesChecked: number }) {
+  protected renderText(r: {
+    origin: string;
+    size: number;
+    entriesChecked: number;
+    tilesChecked: number;
+    bundlesChecked: number;
+  }) {
     return `${this.output.out.green("✔")} ${this.output.out.bold(r.origin)} verifies at tree size ${r.size}: ${r.entriesChecked} entries, ${r.tilesChecked} tiles, ${r.bundlesChecked} bundles checked`;
   }
 }
