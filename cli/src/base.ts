@@ -23,6 +23,21 @@ export abstract class TfCommand<T extends typeof Command = typeof Command> exten
       env: "TF_HOME",
       helpGroup: "GLOBAL",
     }),
+    server: Flags.string({
+      description: "Run against `tf serve` at this URL instead of the local data directory. Env: TF_SERVER",
+      env: "TF_SERVER",
+      helpGroup: "GLOBAL",
+    }),
+    "api-key-file": Flags.string({
+      description: "File holding the server API key (or set TF_API_KEY). Never pass a key as a flag value.",
+      helpGroup: "GLOBAL",
+    }),
+    profile: Flags.string({
+      description:
+        "A named profile (server URL and key file) from $TF_CONFIG or ~/.config/trustfabric/config.json",
+      env: "TF_PROFILE",
+      helpGroup: "GLOBAL",
+    }),
     color: Flags.boolean({
       description: "Colour output (default: on for terminals unless NO_COLOR or TERM=dumb).",
       allowNo: true,
@@ -121,15 +136,57 @@ export abstract class TfCommand<T extends typeof Command = typeof Command> exten
     return import("@trustfabric/sdk");
   }
 
-  /** A client for the data directory (embedded default); progress events render under `label`. */
+  /**
+   * The client: remote when a server is configured (flag > env > profile), else the embedded
+   * default on the data directory. Progress events render under `label`.
+   */
   protected async client(label = this.id ?? "tf") {
     const sdk = await this.sdk();
+    const profile = await loadProfile(this.flags.profile, (p) => this.readFile(p));
+    const server = this.flags.server ?? profile?.server;
+    if (server) {
+      const keyFile = this.flags["api-key-file"] ?? profile?.apiKeyFile;
+      const apiKey = keyFile ? (await this.readFile(keyFile)).trim() : process.env.TF_API_KEY;
+      return sdk.createRemoteClient({ url: server, apiKey });
+    }
     const progress = this.output.progress(label);
     return sdk.createLocalClient({
-      home: this.flags.home,
+      home: this.flags.home ?? profile?.home,
       onProgress: (ev) => progress.update(ev.done, ev.total),
     });
   }
+}
+
+interface Profile {
+  server?: string;
+  apiKeyFile?: string;
+  home?: string;
+}
+
+/** Profiles live in $TF_CONFIG (default ~/.config/trustfabric/config.json): {"profiles": {"name": {...}}}. */
+async function loadProfile(
+  name: string | undefined,
+  read: (p: string) => Promise<string>,
+): Promise<Profile | undefined> {
+  if (!name) return undefined;
+  const { homedir } = await import("node:os");
+  const { join } = await import("node:path");
+  const path = process.env.TF_CONFIG ?? join(homedir(), ".config", "trustfabric", "config.json");
+  const sdk = await import("@trustfabric/sdk");
+  let config: { profiles?: Record<string, Profile> };
+  try {
+    config = JSON.parse(await read(path));
+  } catch (e) {
+    if (e instanceof sdk.TfError) throw e;
+    throw new sdk.TfError("TF_JSON_MALFORMED", `${path} is not valid JSON`, { details: { path } });
+  }
+  const p = config.profiles?.[name];
+  if (!p) {
+    throw new sdk.TfError("TF_USAGE", `No profile ${JSON.stringify(name)} in ${path}`, {
+      remedy: `Profiles available: ${Object.keys(config.profiles ?? {}).join(", ") || "none"}.`,
+    });
+  }
+  return p;
 }
 
 async function readStdin(): Promise<Buffer> {

@@ -21,3 +21,8 @@ export * from "./ledger/tiles.js";
 export * from "./ledger/tilestore.js";
 export * from "./ledger/verify.js";
 export { ENGINE_VERSION } from "./version.js";
+export * from "./engine/envelope.js";
+export * from "./client/remote.js";
+export * from "./server/server.js";
+export * from "./server/tenants.js";
+export * from "./server/openapi.js";

@@ -56,6 +56,51 @@ export const ERROR_CODES = {
     "Only finite numbers, strings, booleans, null, arrays and objects can be canonicalized.",
   ),
 
+  // server, remote clients and drivers
+  TF_AUTH_MISSING: spec(
+    "auth",
+    401,
+    "Send an API key: set TF_API_KEY or pass --api-key-file (Authorization: Bearer <key>).",
+  ),
+  TF_AUTH_INVALID: spec("auth", 401, "The API key is not valid for this server; ask its operator for a key."),
+  TF_FORBIDDEN: spec(
+    "auth",
+    403,
+    "This is not available to your tenant over the server; run it locally instead.",
+  ),
+  TF_UNKNOWN_OPERATION: spec(
+    "usage",
+    404,
+    "List the operations at GET /openapi.json, or upgrade the client and server together.",
+  ),
+  TF_REQUEST_TOO_LARGE: spec("usage", 413, "Send a smaller request, or split the work into several calls."),
+  TF_REQUEST_TIMEOUT: spec(
+    "usage",
+    408,
+    "The request was not received in time; retry over a faster connection.",
+  ),
+  TF_IDEMPOTENCY_CONFLICT: spec(
+    "usage",
+    409,
+    "An Idempotency-Key was reused with a different request; use a new key.",
+  ),
+  TF_RATE_LIMITED: spec("unavailable", 429, "Too many requests; retry after the delay the server gave."),
+  TF_SERVER_UNAVAILABLE: spec(
+    "unavailable",
+    503,
+    "Check that `tf serve` is running at the URL (TF_SERVER / --server) and reachable.",
+  ),
+  TF_SERVER_PROTOCOL: spec(
+    "unavailable",
+    502,
+    "The server's answer was not a Trust Fabric envelope; check the URL points at `tf serve`.",
+  ),
+  TF_DRIVER_UNAVAILABLE: spec(
+    "unavailable",
+    503,
+    "Node.js (>= 20.19) is needed: set TF_NODE, install the `trustfabric[node]` extra, or put node on PATH.",
+  ),
+
   // keys
   TF_KEY_NOT_FOUND: spec(
     "usage",

@@ -14,6 +14,8 @@ export interface Operation<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   summary: string;
   /** Safe to retry as is (read-only or naturally idempotent). */
   idempotent: boolean;
+  /** Input fields naming local filesystem paths: refused over the server (tenant isolation). */
+  pathInputs?: readonly string[];
   input: I;
   output: O;
   handler: (input: z.output<I>, ctx: OperationContext) => Promise<z.input<O>> | z.input<O>;

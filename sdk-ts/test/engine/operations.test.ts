@@ -1,12 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { createLocalClient } from "../../src/client/local.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isTfError } from "../../src/core/errors.js";
 import { operationNames, operations, runOperation } from "../../src/engine/index.js";
+import { type AnyClient, clientKinds, tmp } from "../support/clients.js";
 
-const home = () => mkdtempSync(join(tmpdir(), "tf-ops-"));
+const home = () => tmp("tf-ops-");
 
 describe("operation table", () => {
   it("names are namespace.method and every entry's name matches its key", () => {
@@ -22,9 +19,21 @@ describe("operation table", () => {
     expect(isTfError(err, "TF_INPUT_INVALID")).toBe(true);
     expect(err.details.path).toBe("index");
   });
+});
 
-  it("the local client exposes every operation as a typed method and round-trips a log", async () => {
-    const client = createLocalClient({ home: home() });
+let kinds: Awaited<ReturnType<typeof clientKinds>>;
+beforeAll(async () => {
+  kinds = await clientKinds();
+});
+afterAll(async () => {
+  await kinds?.close();
+});
+
+describe.each(["local", "remote"] as const)("%s client", (kind) => {
+  const make = (): AnyClient => kinds.make[kind]();
+
+  it("exposes every operation as a typed method and round-trips a log", async () => {
+    const client = make();
     for (const name of operationNames) {
       const [ns, m] = name.split(".") as [string, string];
       expect(typeof (client as unknown as Record<string, Record<string, unknown>>)[ns]![m]).toBe("function");
@@ -52,7 +61,7 @@ describe("operation table", () => {
   });
 
   it("a pinned checkpoint for another tree size is refused", async () => {
-    const client = createLocalClient({ home: home() });
+    const client = make();
     const init = await client.log.init({ origin: "example.com/pin" });
     await client.log.append({ entries: ["a", "b"] });
     const pinned = (await client.log.checkpoint({})).note;
@@ -65,8 +74,8 @@ describe("operation table", () => {
   });
 
   it("a checkpoint of another log is refused with TF_LOG_ORIGIN_MISMATCH", async () => {
-    const a = createLocalClient({ home: home() });
-    const b = createLocalClient({ home: home() });
+    const a = make();
+    const b = make();
     const ia = await a.log.init({ origin: "example.com/a" });
     await b.log.init({ origin: "example.com/b" });
     await b.log.append({ entries: ["x"] });

@@ -6,7 +6,7 @@ import { KeyStore } from "../../core/keys.js";
 import { noteSignerFromSeed, parseVerifierKey } from "../../core/note.js";
 import { openCheckpoint } from "../../ledger/checkpoint.js";
 import { formatConsistencyProof, parseConsistencyProof } from "../../ledger/consistency.js";
-import { FsLog } from "../../ledger/fslog.js";
+import { FsLog, readLogConfig } from "../../ledger/fslog.js";
 import {
   consistencyProof,
   inclusionProof,
@@ -39,11 +39,21 @@ function decodeEntry(data: string, encoding: "utf8" | "base64"): Uint8Array {
   return encoding === "utf8" ? utf8(data) : fromBase64(data, "entry");
 }
 
+// One writer per log directory and configuration, so concurrent appends in one process
+// (a server, a batch job) share its group commit instead of queuing on the directory lock.
+const writers = new Map<string, FsLog>();
+
 function openWritable(ctx: OperationContext): FsLog {
   const dir = logDir(ctx);
-  const log = FsLog.open(dir);
-  const key = new KeyStore(ctx.home).load(log.config.key);
-  return FsLog.open(dir, noteSignerFromSeed(log.origin, key.seed));
+  const config = readLogConfig(dir);
+  const id = `${dir}\n${config.vkey}\n${config.key}`;
+  const cached = writers.get(id);
+  if (cached) return cached;
+  const key = new KeyStore(ctx.home).load(config.key);
+  const log = FsLog.open(dir, noteSignerFromSeed(config.origin, key.seed));
+  if (writers.size > 256) writers.clear();
+  writers.set(id, log);
+  return log;
 }
 
 function cpOut(cp: {
@@ -278,6 +288,7 @@ export const logVerify = defineOperation({
   summary:
     "Walk the log (or an entry range) and report the first inconsistency in tiles, bundles or checkpoint.",
   idempotent: true,
+  pathInputs: ["dir"],
   input: z.object({
     from: Index.optional(),
     to: Index.optional(),
