@@ -21,4 +21,15 @@ if [ ! -x "$PNPM" ] || [ "$("$PNPM" --version)" != "$PNPM_VERSION" ]; then
 fi
 
 "$PNPM" install --frozen-lockfile --reporter=append-only >&2
+
+# Python: a private venv with the test and wheel-building tools (pinned), never the system's.
+if ! command -v python3 >/dev/null; then
+  echo "Trust Fabric's Python bindings need python3 (>= 3.9). Install it and retry." >&2
+  exit 2
+fi
+if [ ! -x .tools/venv/bin/python ] || ! .tools/venv/bin/python -c 'import pytest, hatchling' 2>/dev/null; then
+  echo "bootstrap: creating .tools/venv (pytest, hatchling)" >&2
+  python3 -m venv .tools/venv
+  .tools/venv/bin/python -m pip install -q --disable-pip-version-check "pytest==9.2.0" "hatchling==1.33.0" >&2
+fi
 "$PNPM" run build >&2

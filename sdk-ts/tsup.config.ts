@@ -1,11 +1,28 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig({
-  entry: { index: "src/index.ts" },
-  format: ["esm", "cjs"],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: "node20",
-  platform: "node",
-});
+export default defineConfig([
+  {
+    entry: { index: "src/index.ts" },
+    format: ["esm", "cjs"],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: "node20",
+    platform: "node",
+  },
+  {
+    // The Python wheel's driver: one self-contained file with every dependency bundled in.
+    entry: { driver: "src/driver/bin.ts" },
+    outDir: "../sdk-python-bindings/src/trustfabric/_driver",
+    format: ["esm"],
+    noExternal: [/.*/],
+    target: "node20",
+    platform: "node",
+    clean: true,
+    minify: false,
+    outExtension: () => ({ js: ".mjs" }),
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  },
+]);
