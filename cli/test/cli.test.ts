@@ -58,3 +58,26 @@ describe("tf CLI base", () => {
     expect(r.json!.ok).toBe(true);
   });
 });
+
+describe("Ctrl-C", () => {
+  it("exits promptly with 130 and TF_INTERRUPTED", async () => {
+    const { spawn } = await import("node:child_process");
+    const { BIN } = await import("./helpers.js");
+    const home = tmp();
+    const child = spawn(process.execPath, [BIN, "log", "append", "--lines", "-"], {
+      env: { ...process.env, TF_HOME: home, NO_COLOR: "1" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (d) => {
+      err += d.toString();
+    });
+    await new Promise((r) => setTimeout(r, 1500)); // waiting for stdin that never ends
+    const started = Date.now();
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    expect(code).toBe(130);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(err).toContain("TF_INTERRUPTED");
+  });
+});
