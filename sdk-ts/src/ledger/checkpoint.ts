@@ -2,7 +2,7 @@
  * C2SP tlog-checkpoint (https://c2sp.org/tlog-checkpoint): a signed note whose text is
  * origin, decimal tree size and base64 root hash, then optional extension lines.
  */
-import { fromBase64, toBase64 } from "../core/encoding.js";
+import { decodeUtf8, fromBase64, toBase64 } from "../core/encoding.js";
 import { TfError } from "../core/errors.js";
 import { type NoteSigner, type NoteVerifier, openNote, parseNote, signNote } from "../core/note.js";
 import { HASH_SIZE } from "./merkle.js";
@@ -20,11 +20,14 @@ export interface SignedCheckpoint extends Checkpoint {
 }
 
 function malformed(reason: string): TfError {
-  return new TfError("TF_LOG_CHECKPOINT_MALFORMED", `Malformed checkpoint: ${reason}`, { details: { reason } });
+  return new TfError("TF_LOG_CHECKPOINT_MALFORMED", `Malformed checkpoint: ${reason}`, {
+    details: { reason },
+  });
 }
 
 export function formatCheckpointBody(cp: Checkpoint): string {
-  if (!isValidOrigin(cp.origin)) throw new TfError("TF_LOG_ORIGIN_INVALID", `Invalid origin ${JSON.stringify(cp.origin)}`);
+  if (!isValidOrigin(cp.origin))
+    throw new TfError("TF_LOG_ORIGIN_INVALID", `Invalid origin ${JSON.stringify(cp.origin)}`);
   return [cp.origin, String(cp.size), toBase64(cp.root), ...cp.extensions].join("\n") + "\n";
 }
 
@@ -70,20 +73,52 @@ export function openCheckpoint(
   try {
     parsed = parseNote(note);
   } catch (e) {
-    throw new TfError("TF_LOG_CHECKPOINT_MALFORMED", `Malformed checkpoint: ${(e as Error).message}`, { cause: e });
+    if (isUnsignedCheckpoint(note)) {
+      throw new TfError("TF_LOG_CHECKPOINT_SIGNATURE", "Checkpoint has no signature", {
+        cause: e,
+        details: { reason: "unsigned" },
+      });
+    }
+    throw new TfError("TF_LOG_CHECKPOINT_MALFORMED", `Malformed checkpoint: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   const cp = parseCheckpointBody(parsed.text);
   if (cp.origin !== expectedOrigin) {
-    throw new TfError("TF_LOG_ORIGIN_MISMATCH", `Checkpoint is for ${JSON.stringify(cp.origin)}, expected ${JSON.stringify(expectedOrigin)}`, {
-      details: { origin: cp.origin, expected: expectedOrigin },
-    });
+    throw new TfError(
+      "TF_LOG_ORIGIN_MISMATCH",
+      `Checkpoint is for ${JSON.stringify(cp.origin)}, expected ${JSON.stringify(expectedOrigin)}`,
+      {
+        details: { origin: cp.origin, expected: expectedOrigin },
+      },
+    );
   }
   try {
     openNote(parsed.raw, [verifier]);
   } catch (e) {
     const code = (e as TfError).code;
-    const why = code === "TF_NOTE_UNVERIFIED" ? "has no signature from the log's key" : "has an invalid signature";
-    throw new TfError("TF_LOG_CHECKPOINT_SIGNATURE", `Checkpoint ${why}`, { cause: e, details: { origin: cp.origin } });
+    const why =
+      code === "TF_NOTE_UNVERIFIED" ? "has no signature from the log's key" : "has an invalid signature";
+    throw new TfError("TF_LOG_CHECKPOINT_SIGNATURE", `Checkpoint ${why}`, {
+      cause: e,
+      details: { origin: cp.origin },
+    });
   }
   return { ...cp, note: parsed.raw };
+}
+
+/** A well-formed checkpoint body whose signature lines were removed: missing signature, not bad framing. */
+function isUnsignedCheckpoint(note: string | Uint8Array): boolean {
+  let text: string;
+  try {
+    text = typeof note === "string" ? note : decodeUtf8(note, "checkpoint");
+  } catch {
+    return false;
+  }
+  try {
+    parseCheckpointBody(text.endsWith("\n\n") ? text.slice(0, -1) : text);
+    return true;
+  } catch {
+    return false;
+  }
 }

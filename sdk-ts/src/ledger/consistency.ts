@@ -16,7 +16,9 @@ export function formatConsistencyProof(p: ConsistencyProofFile): string {
 }
 
 function malformed(reason: string): TfError {
-  return new TfError("TF_LOG_PROOF_MALFORMED", `Malformed consistency proof: ${reason}`, { details: { reason } });
+  return new TfError("TF_LOG_PROOF_MALFORMED", `Malformed consistency proof: ${reason}`, {
+    details: { reason },
+  });
 }
 
 export function parseConsistencyProof(text: string): ConsistencyProofFile {

@@ -75,7 +75,8 @@ export function readLogConfig(dir: string): LogConfig {
     throw new TfError("TF_JSON_MALFORMED", `${path} is not valid JSON`, { cause: e, details: { path } });
   }
   const parsed = LogConfigSchema.safeParse(json);
-  if (!parsed.success) throw new TfError("TF_INPUT_INVALID", `${path} is not a tf.log/v1 config`, { details: { path } });
+  if (!parsed.success)
+    throw new TfError("TF_INPUT_INVALID", `${path} is not a tf.log/v1 config`, { details: { path } });
   return parsed.data;
 }
 
@@ -86,7 +87,9 @@ export function readCheckpoint(dir: string, verifier: NoteVerifier, origin: stri
     note = readFileSync(join(dir, "checkpoint"));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new TfError("TF_LOG_CHECKPOINT_MALFORMED", `The log in ${dir} has no checkpoint file`, { details: { dir } });
+      throw new TfError("TF_LOG_CHECKPOINT_MALFORMED", `The log in ${dir} has no checkpoint file`, {
+        details: { dir },
+      });
     }
     throw toTfError(e);
   }
@@ -96,7 +99,11 @@ export function readCheckpoint(dir: string, verifier: NoteVerifier, origin: stri
 export class FsLog {
   private edge: Edge | null = null;
   private readonly lock: DirLock;
-  private readonly pending: { entries: Uint8Array[]; resolve: (r: AppendResult) => void; reject: (e: unknown) => void }[] = [];
+  private readonly pending: {
+    entries: Uint8Array[];
+    resolve: (r: AppendResult) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   private flushing = false;
   readonly verifier: NoteVerifier;
 
@@ -113,16 +120,29 @@ export class FsLog {
   /** Creates an empty log signed by `signer`, whose name must be the origin. */
   static init(dir: string, origin: string, signer: NoteSigner, keyName: string): FsLog {
     if (!isValidOrigin(origin)) {
-      throw new TfError("TF_LOG_ORIGIN_INVALID", `Invalid origin ${JSON.stringify(origin)}`, { details: { origin } });
+      throw new TfError("TF_LOG_ORIGIN_INVALID", `Invalid origin ${JSON.stringify(origin)}`, {
+        details: { origin },
+      });
     }
-    if (signer.name !== origin) throw new TfError("TF_INPUT_INVALID", "The note signer's name must be the log origin");
-    if (existsSync(join(dir, "log.json"))) throw new TfError("TF_LOG_EXISTS", `A log already exists in ${dir}`, { details: { dir } });
+    if (signer.name !== origin)
+      throw new TfError("TF_INPUT_INVALID", "The note signer's name must be the log origin");
+    if (existsSync(join(dir, "log.json")))
+      throw new TfError("TF_LOG_EXISTS", `A log already exists in ${dir}`, { details: { dir } });
     mkdirSync(dir, { recursive: true });
     const config: LogConfig = { schema: "tf.log/v1", origin, vkey: signer.vkey, key: keyName };
-    // Checkpoint first, config last: a directory with log.json always has a valid checkpoint.
-    const cp = signCheckpoint({ origin, size: 0, root: EMPTY_ROOT, extensions: [] }, signer);
-    writeFileAtomic(join(dir, "checkpoint"), cp.note);
-    writeFileAtomic(join(dir, "log.json"), `${JSON.stringify(config, null, 2)}\n`);
+    // Under the lock: two racing inits must not pair one's checkpoint with the other's config.
+    const lock = new DirLock(join(dir, ".lock"));
+    lock.acquire();
+    try {
+      if (existsSync(join(dir, "log.json")))
+        throw new TfError("TF_LOG_EXISTS", `A log already exists in ${dir}`, { details: { dir } });
+      // Checkpoint first, config last: a directory with log.json always has a valid checkpoint.
+      const cp = signCheckpoint({ origin, size: 0, root: EMPTY_ROOT, extensions: [] }, signer);
+      writeFileAtomic(join(dir, "checkpoint"), cp.note);
+      writeFileAtomic(join(dir, "log.json"), `${JSON.stringify(config, null, 2)}\n`);
+    } finally {
+      lock.release();
+    }
     return new FsLog(dir, config, signer, {});
   }
 
@@ -130,7 +150,9 @@ export class FsLog {
   static open(dir: string, signer: NoteSigner | null = null, options: LogOptions = {}): FsLog {
     const config = readLogConfig(dir);
     if (signer && signer.vkey !== config.vkey) {
-      throw new TfError("TF_KEY_MALFORMED", "The signing key does not match the log's verifier key", { details: { dir } });
+      throw new TfError("TF_KEY_MALFORMED", "The signing key does not match the log's verifier key", {
+        details: { dir },
+      });
     }
     return new FsLog(dir, config, signer, options);
   }
@@ -173,7 +195,10 @@ export class FsLog {
       while (this.pending.length > 0) {
         const batch: typeof this.pending = [];
         let n = 0;
-        while (this.pending.length > 0 && (batch.length === 0 || n + this.pending[0]!.entries.length <= maxBatch)) {
+        while (
+          this.pending.length > 0 &&
+          (batch.length === 0 || n + this.pending[0]!.entries.length <= maxBatch)
+        ) {
           const next = this.pending.shift()!;
           batch.push(next);
           n += next.entries.length;
@@ -204,15 +229,23 @@ export class FsLog {
       const obsolete = new Set<string>();
       const next = extendEdge(edge, entries, writes, obsolete);
       const root = rootOf(edgeReader(next), next.size);
-      const checkpoint = signCheckpoint({ origin: this.origin, size: next.size, root, extensions: [] }, this.signer!);
+      const checkpoint = signCheckpoint(
+        { origin: this.origin, size: next.size, root, extensions: [] },
+        this.signer!,
+      );
       await writeDurably(this.dir, writes);
       if (!this.lock.stillHeld()) {
-        throw new TfError("TF_LOG_LOCK_TIMEOUT", "Lost the log lock before committing; the batch was not acknowledged");
+        throw new TfError(
+          "TF_LOG_LOCK_TIMEOUT",
+          "Lost the log lock before committing; the batch was not acknowledged",
+        );
       }
       writeFileAtomic(join(this.dir, "checkpoint"), checkpoint.note);
       this.edge = { ...next, note: checkpoint.note };
       // Partial tiles whose full tile is now committed are garbage (C2SP tlog-tiles allows deleting them then).
-      await Promise.all([...obsolete].map((p) => rm(join(this.dir, p), { recursive: true, force: true }).catch(() => {})));
+      await Promise.all(
+        [...obsolete].map((p) => rm(join(this.dir, p), { recursive: true, force: true }).catch(() => {})),
+      );
       return { first, checkpoint };
     } catch (e) {
       this.edge = null; // unknown state: reload from disk next time
@@ -237,9 +270,13 @@ export class FsLog {
     const edge: Edge = { size: cp.size, note, levels, bundle };
     const root = rootOf(edgeReader(edge), cp.size);
     if (Buffer.compare(root, cp.root) !== 0) {
-      throw new TfError("TF_LOG_ROOT_MISMATCH", "The log's tiles do not match its checkpoint; run `tf log verify`", {
-        details: { size: cp.size },
-      });
+      throw new TfError(
+        "TF_LOG_ROOT_MISMATCH",
+        "The log's tiles do not match its checkpoint; run `tf log verify`",
+        {
+          details: { size: cp.size },
+        },
+      );
     }
     this.edge = edge;
     return edge;
@@ -265,7 +302,12 @@ export class FsLog {
  * A partial tile must stay while no full tile replaces it: clients holding an older
  * checkpoint still read it (C2SP tlog-tiles).
  */
-function extendEdge(edge: Edge, entries: readonly Uint8Array[], writes: Map<string, Uint8Array>, obsolete: Set<string>): Edge {
+function extendEdge(
+  edge: Edge,
+  entries: readonly Uint8Array[],
+  writes: Map<string, Uint8Array>,
+  obsolete: Set<string>,
+): Edge {
   const levels = edge.levels.map((l) => [...l]);
   let bundle = [...edge.bundle];
   let size = edge.size;
@@ -296,9 +338,14 @@ function extendEdge(edge: Edge, entries: readonly Uint8Array[], writes: Map<stri
   }
   for (const level of dirtyLevels) {
     const row = levels[level]!;
-    if (row.length > 0) writes.set(tilePath(level, Math.floor(nodesAtTileLevel(size, level) / TILE_WIDTH), row.length), encodeHashTile(row));
+    if (row.length > 0)
+      writes.set(
+        tilePath(level, Math.floor(nodesAtTileLevel(size, level) / TILE_WIDTH), row.length),
+        encodeHashTile(row),
+      );
   }
-  if (bundle.length > 0) writes.set(bundlePath(Math.floor(size / TILE_WIDTH), bundle.length), encodeBundle(bundle));
+  if (bundle.length > 0)
+    writes.set(bundlePath(Math.floor(size / TILE_WIDTH), bundle.length), encodeBundle(bundle));
   return { size, note: edge.note, levels, bundle };
 }
 
@@ -359,7 +406,11 @@ async function writeDurably(root: string, writes: Map<string, Uint8Array>): Prom
 const O_DSYNC = fsConstants.O_DSYNC ?? 0;
 
 async function writeFileSynced(path: string, data: Uint8Array): Promise<void> {
-  const fh = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | O_DSYNC, 0o666);
+  const fh = await open(
+    path,
+    fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | O_DSYNC,
+    0o666,
+  );
   try {
     await fh.writeFile(data);
     if (O_DSYNC === 0) await fh.datasync();

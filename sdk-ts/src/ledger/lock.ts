@@ -4,7 +4,18 @@
  * next writer sees the holder is gone and breaks the lock, so recovery needs no timeout.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { TfError } from "../core/errors.js";
 
 function processStartTime(pid: number): string {
@@ -32,6 +43,9 @@ function holderAlive(content: string): boolean {
   const now = processStartTime(pid);
   return !(now && start && now !== start);
 }
+
+/** How long an empty lock file may be a holder between create and write. */
+const EMPTY_LOCK_GRACE_MS = 500;
 
 const sleepBuffer = new Int32Array(new SharedArrayBuffer(4));
 function sleepMs(ms: number): void {
@@ -129,14 +143,23 @@ export class DirLock {
 
   private breakIfStale(): void {
     let content: string;
+    let judged: Stats;
     try {
-      content = readFileSync(this.path, "utf8");
+      // Content and identity (inode) of the same file, so a newer lock file is never mistaken for it.
+      const fd = openSync(this.path, "r");
+      try {
+        judged = fstatSync(fd);
+        content = readFileSync(fd, "utf8");
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       return; // released meanwhile
     }
-    // An empty file is a holder killed between create and write: stale as well.
+    // An empty file is a holder between create and write, or one killed there: stale only once
+    // the file itself is old (not once we have watched for a while: that was another file).
     if (content !== "" && holderAlive(content)) return;
-    if (content === "" && !this.emptyForAWhile()) return;
+    if (content === "" && Date.now() - judged.mtimeMs <= EMPTY_LOCK_GRACE_MS) return;
     // Move the stale file aside atomically: of several breakers only one moves it. If what we
     // moved is not what we judged stale, a new holder got in between; put its file back.
     const aside = `${this.path}.stale-${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -146,12 +169,14 @@ export class DirLock {
       return;
     }
     let moved = "";
+    let movedIno = -1;
     try {
       moved = readFileSync(aside, "utf8");
+      movedIno = statSync(aside).ino;
     } catch {
       // ignore
     }
-    if (moved !== content) {
+    if (moved !== content || movedIno !== judged.ino) {
       try {
         linkSync(aside, this.path);
       } catch {
@@ -163,12 +188,5 @@ export class DirLock {
     } catch {
       // ignore
     }
-  }
-
-  private emptySince = 0;
-  private emptyForAWhile(): boolean {
-    const now = Date.now();
-    if (this.emptySince === 0) this.emptySince = now;
-    return now - this.emptySince > 500;
   }
 }

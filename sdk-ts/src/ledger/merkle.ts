@@ -8,6 +8,7 @@ import { hash as oneShotHash } from "node:crypto";
 import { sha256 } from "../core/canonical.js";
 import { bytesEqual } from "../core/encoding.js";
 import { TfError } from "../core/errors.js";
+import { sha256Node } from "./nodehash.js";
 
 export const HASH_SIZE = 32;
 const LEAF_PREFIX = Uint8Array.of(0);
@@ -19,7 +20,6 @@ export const EMPTY_ROOT = sha256();
 // about 60% of createHash().update()…digest(). Its result owns a fresh 32-byte ArrayBuffer.
 const SCRATCH_SIZE = 1 + 1024;
 const scratch = new Uint8Array(SCRATCH_SIZE);
-const nodeInput = scratch.subarray(0, 1 + 2 * HASH_SIZE);
 
 function sha256Of(input: Uint8Array): Uint8Array {
   const b = oneShotHash("sha256", input, "buffer");
@@ -34,13 +34,8 @@ export function leafHash(data: Uint8Array): Uint8Array {
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  if (typeof oneShotHash !== "function" || left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
-    return sha256(NODE_PREFIX, left, right);
-  }
-  scratch[0] = 1;
-  scratch.set(left, 1);
-  scratch.set(right, 1 + HASH_SIZE);
-  return sha256Of(nodeInput);
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) return sha256(NODE_PREFIX, left, right);
+  return sha256Node(left, right);
 }
 
 /**
@@ -116,9 +111,13 @@ export function consistencyProof(reader: NodeReader, size1: number, size2: numbe
   checkSize(size1);
   checkSize(size2);
   if (size1 > size2) {
-    throw new TfError("TF_LOG_SIZE_INVALID", `Cannot prove consistency from size ${size1} to the smaller ${size2}`, {
-      details: { size1, size2 },
-    });
+    throw new TfError(
+      "TF_LOG_SIZE_INVALID",
+      `Cannot prove consistency from size ${size1} to the smaller ${size2}`,
+      {
+        details: { size1, size2 },
+      },
+    );
   }
   if (size1 === 0 || size1 === size2) return [];
   const out: Uint8Array[] = [];
@@ -150,7 +149,9 @@ export function consistencyProof(reader: NodeReader, size1: number, size2: numbe
 
 function checkSize(size: number): void {
   if (!(Number.isSafeInteger(size) && size >= 0)) {
-    throw new TfError("TF_LOG_SIZE_INVALID", `Tree size ${size} is not a whole number`, { details: { size } });
+    throw new TfError("TF_LOG_SIZE_INVALID", `Tree size ${size} is not a whole number`, {
+      details: { size },
+    });
   }
 }
 
@@ -159,7 +160,9 @@ function inclusionMismatch(reason: string, details: Record<string, unknown> = {}
 }
 
 function consistencyMismatch(reason: string, details: Record<string, unknown> = {}): TfError {
-  return new TfError("TF_LOG_CONSISTENCY_MISMATCH", `Consistency proof does not verify: ${reason}`, { details });
+  return new TfError("TF_LOG_CONSISTENCY_MISMATCH", `Consistency proof does not verify: ${reason}`, {
+    details,
+  });
 }
 
 function checkHashes(proof: readonly Uint8Array[], fail: (r: string) => TfError): void {
@@ -210,7 +213,8 @@ export function verifyInclusion(
 ): void {
   if (root.length !== HASH_SIZE) throw inclusionMismatch("root is not 32 bytes");
   const computed = rootFromInclusionProof(index, size, leaf, proof);
-  if (!bytesEqual(computed, root)) throw inclusionMismatch("computed root differs from the checkpoint's", { index, size });
+  if (!bytesEqual(computed, root))
+    throw inclusionMismatch("computed root differs from the checkpoint's", { index, size });
 }
 
 /**
@@ -234,7 +238,8 @@ export function verifyConsistency(
     if (!bytesEqual(root1, root2)) throw consistencyMismatch("equal sizes with different roots");
     return;
   }
-  if (root1.length !== HASH_SIZE || root2.length !== HASH_SIZE) throw consistencyMismatch("root is not 32 bytes");
+  if (root1.length !== HASH_SIZE || root2.length !== HASH_SIZE)
+    throw consistencyMismatch("root is not 32 bytes");
   checkHashes(proof, consistencyMismatch);
   if (proof.length === 0) throw consistencyMismatch("empty proof");
   const path = isPow2(size1) ? [root1, ...proof] : [...proof];
@@ -300,7 +305,8 @@ export class MemoryTree implements NodeReader {
 
   node(level: number, index: number): Uint8Array {
     const h = this.levels[level]?.[index];
-    if (!h) throw new TfError("TF_LOG_INDEX_OUT_OF_RANGE", `No complete node at level ${level} index ${index}`);
+    if (!h)
+      throw new TfError("TF_LOG_INDEX_OUT_OF_RANGE", `No complete node at level ${level} index ${index}`);
     return h;
   }
 

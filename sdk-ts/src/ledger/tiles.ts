@@ -11,7 +11,8 @@ export const MAX_ENTRY_SIZE = 0xffff;
 
 /** Encodes a tile index as path elements: 1234067 -> "x001/x234/067". */
 export function encodeTileIndex(index: number): string {
-  if (!(Number.isSafeInteger(index) && index >= 0)) throw new TfError("TF_LOG_SIZE_INVALID", `Bad tile index ${index}`);
+  if (!(Number.isSafeInteger(index) && index >= 0))
+    throw new TfError("TF_LOG_SIZE_INVALID", `Bad tile index ${index}`);
   const groups: string[] = [];
   let n = index;
   do {
@@ -95,20 +96,30 @@ function bundleMalformed(path: string, reason: string): TfError {
 
 export function encodeHashTile(hashes: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(hashes.length * HASH_SIZE);
-  hashes.forEach((h, i) => out.set(h, i * HASH_SIZE));
+  hashes.forEach((h, i) => {
+    out.set(h, i * HASH_SIZE);
+  });
   return out;
 }
 
 export function decodeHashTile(data: Uint8Array, width: number, path = "tile"): Uint8Array[] {
   if (data.length < width * HASH_SIZE) {
-    throw new TfError("TF_LOG_TILE_TRUNCATED", `Tile ${path} holds ${data.length} bytes, expected ${width * HASH_SIZE}`, {
-      details: { path, length: data.length, expected: width * HASH_SIZE },
-    });
+    throw new TfError(
+      "TF_LOG_TILE_TRUNCATED",
+      `Tile ${path} holds ${data.length} bytes, expected ${width * HASH_SIZE}`,
+      {
+        details: { path, length: data.length, expected: width * HASH_SIZE },
+      },
+    );
   }
   if (data.length > width * HASH_SIZE) {
-    throw new TfError("TF_LOG_TILE_MISMATCH", `Tile ${path} holds ${data.length} bytes, expected ${width * HASH_SIZE}`, {
-      details: { path, length: data.length, expected: width * HASH_SIZE },
-    });
+    throw new TfError(
+      "TF_LOG_TILE_MISMATCH",
+      `Tile ${path} holds ${data.length} bytes, expected ${width * HASH_SIZE}`,
+      {
+        details: { path, length: data.length, expected: width * HASH_SIZE },
+      },
+    );
   }
   const out: Uint8Array[] = [];
   for (let i = 0; i < width; i++) out.push(data.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));

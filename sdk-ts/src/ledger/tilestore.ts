@@ -44,7 +44,10 @@ export class TileReader implements NodeReader {
   tile(level: number, index: number): Uint8Array[] {
     const width = tileWidth(this.size, level, index);
     if (width === 0) {
-      throw new TfError("TF_LOG_INDEX_OUT_OF_RANGE", `Tile ${level}/${index} is beyond tree size ${this.size}`);
+      throw new TfError(
+        "TF_LOG_INDEX_OUT_OF_RANGE",
+        `Tile ${level}/${index} is beyond tree size ${this.size}`,
+      );
     }
     const key = `${level}/${index}`;
     const hit = this.tiles.get(key);
@@ -72,7 +75,10 @@ export class TileReader implements NodeReader {
     const hashes = this.tile(tileLevel, t);
     const off = first - t * TILE_WIDTH;
     if (off + span > hashes.length) {
-      throw new TfError("TF_LOG_INDEX_OUT_OF_RANGE", `Node ${level}/${index} is not complete in tree size ${this.size}`);
+      throw new TfError(
+        "TF_LOG_INDEX_OUT_OF_RANGE",
+        `Node ${level}/${index} is not complete in tree size ${this.size}`,
+      );
     }
     return perfectRoot(hashes, off, span);
   }
@@ -80,7 +86,8 @@ export class TileReader implements NodeReader {
   /** Entries of bundle `index` covered by this tree size. */
   bundle(index: number): Uint8Array[] {
     const width = tileWidth(this.size, 0, index);
-    if (width === 0) throw new TfError("TF_LOG_INDEX_OUT_OF_RANGE", `Bundle ${index} is beyond tree size ${this.size}`);
+    if (width === 0)
+      throw new TfError("TF_LOG_INDEX_OUT_OF_RANGE", `Bundle ${index} is beyond tree size ${this.size}`);
     const exact = bundlePath(index, width);
     let data = readIfExists(join(this.root, exact));
     let entries: Uint8Array[] | null = null;
@@ -89,7 +96,10 @@ export class TileReader implements NodeReader {
       data = readIfExists(join(this.root, bundlePath(index, TILE_WIDTH)));
       if (data) entries = decodeBundle(data, TILE_WIDTH, bundlePath(index, TILE_WIDTH)).slice(0, width);
     }
-    if (!entries) throw new TfError("TF_LOG_BUNDLE_MISSING", `Entry bundle ${exact} is missing`, { details: { path: exact } });
+    if (!entries)
+      throw new TfError("TF_LOG_BUNDLE_MISSING", `Entry bundle ${exact} is missing`, {
+        details: { path: exact },
+      });
     return entries;
   }
 

@@ -28,13 +28,20 @@ export interface VerifyLogReport {
   bundlesChecked: number;
 }
 
-export function verifyLog(dir: string, verifier: NoteVerifier, origin: string, options: VerifyLogOptions = {}): VerifyLogReport {
+export function verifyLog(
+  dir: string,
+  verifier: NoteVerifier,
+  origin: string,
+  options: VerifyLogOptions = {},
+): VerifyLogReport {
   const cp = readCheckpoint(dir, verifier, origin);
   const size = cp.size;
   const from = options.from ?? 0;
   const to = Math.min(options.to ?? size, size);
   if (!(Number.isSafeInteger(from) && Number.isSafeInteger(to) && from >= 0 && from <= to)) {
-    throw new TfError("TF_LOG_SIZE_INVALID", `Bad range ${from}..${to} for a log of size ${size}`, { details: { from, to, size } });
+    throw new TfError("TF_LOG_SIZE_INVALID", `Bad range ${from}..${to} for a log of size ${size}`, {
+      details: { from, to, size },
+    });
   }
   const reader = new TileReader(dir, size, 64);
   let tilesChecked = 0;
@@ -50,22 +57,44 @@ export function verifyLog(dir: string, verifier: NoteVerifier, origin: string, o
       upper.forEach((h, j) => {
         const lowerIndex = t * TILE_WIDTH + j;
         // Below level 1 only the requested range is checked (the bundles are the expensive part).
-        if (level === 1 && !overlaps(lowerIndex * TILE_WIDTH, (lowerIndex + 1) * TILE_WIDTH, from, to)) return;
+        if (level === 1 && !overlaps(lowerIndex * TILE_WIDTH, (lowerIndex + 1) * TILE_WIDTH, from, to))
+          return;
         const lower = reader.tile(level - 1, lowerIndex);
         if (level === 1) tilesChecked++;
         if (!bytesEqual(perfectRoot(lower), h)) {
-          throw new TfError("TF_LOG_TILE_MISMATCH", `Tile ${tilePath(level - 1, lowerIndex, TILE_WIDTH)} does not hash to entry ${j} of ${tilePath(level, t, upper.length)}`, {
-            details: { tile: tilePath(level - 1, lowerIndex, TILE_WIDTH), parent: tilePath(level, t, upper.length) },
-          });
+          throw new TfError(
+            "TF_LOG_TILE_MISMATCH",
+            `Tile ${tilePath(level - 1, lowerIndex, TILE_WIDTH)} does not hash to entry ${j} of ${tilePath(level, t, upper.length)}`,
+            {
+              // Either file may be the altered one: `path` is the tile, `parent` the tile holding its hash.
+              details: {
+                path: tilePath(level - 1, lowerIndex, TILE_WIDTH),
+                tile: tilePath(level - 1, lowerIndex, TILE_WIDTH),
+                parent: tilePath(level, t, upper.length),
+                index: j,
+              },
+            },
+          );
         }
       });
     }
   }
   // The signed root, rebuilt from the tiles.
   if (!bytesEqual(rootOf(reader, size), cp.root)) {
-    throw new TfError("TF_LOG_ROOT_MISMATCH", `The root rebuilt from the tiles differs from the checkpoint's at size ${size}`, {
-      details: { size },
-    });
+    // Only the right-edge partial tiles have no parent hash to be checked against, so the root
+    // is what checks them: the level-0 one (listed first) is the likeliest culprit.
+    const edgeTiles: string[] = [];
+    for (let level = 0; level < levels; level++) {
+      const n = nodesAtTileLevel(size, level);
+      if (n % TILE_WIDTH !== 0) edgeTiles.push(tilePath(level, Math.floor(n / TILE_WIDTH), n % TILE_WIDTH));
+    }
+    throw new TfError(
+      "TF_LOG_ROOT_MISMATCH",
+      `The root rebuilt from the tiles differs from the checkpoint's at size ${size}${edgeTiles[0] ? ` (check ${edgeTiles[0]})` : ""}`,
+      {
+        details: { size, path: edgeTiles[0] ?? null, edgeTiles },
+      },
+    );
   }
   // Entries: each must hash to the leaf hash its level-0 tile records.
   const firstBundle = Math.floor(from / TILE_WIDTH);
@@ -78,9 +107,18 @@ export function verifyLog(dir: string, verifier: NoteVerifier, origin: string, o
     bundlesChecked++;
     entries.forEach((e, j) => {
       if (!bytesEqual(leafHash(e), hashes[j]!)) {
-        throw new TfError("TF_LOG_BUNDLE_MISMATCH", `Entry ${t * TILE_WIDTH + j} in ${bundlePath(t, width)} does not match its leaf hash`, {
-          details: { index: t * TILE_WIDTH + j, bundle: bundlePath(t, width), tile: tilePath(0, t, width) },
-        });
+        throw new TfError(
+          "TF_LOG_BUNDLE_MISMATCH",
+          `Entry ${t * TILE_WIDTH + j} in ${bundlePath(t, width)} does not match its leaf hash`,
+          {
+            details: {
+              path: bundlePath(t, width),
+              index: t * TILE_WIDTH + j,
+              bundle: bundlePath(t, width),
+              tile: tilePath(0, t, width),
+            },
+          },
+        );
       }
     });
     options.onProgress?.(t - firstBundle + 1, lastBundle - firstBundle);

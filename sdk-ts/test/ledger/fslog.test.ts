@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toBase64, utf8 } from "../../src/core/encoding.js";
 import { noteSignerFromSeed, parseVerifierKey } from "../../src/core/note.js";
 import { openCheckpoint, type SignedCheckpoint } from "../../src/ledger/checkpoint.js";
+import { formatConsistencyProof, parseConsistencyProof } from "../../src/ledger/consistency.js";
 import { FsLog, readLogConfig } from "../../src/ledger/fslog.js";
 import {
   consistencyProof,
@@ -23,7 +24,16 @@ import { formatTlogProof, parseTlogProof, verifyTlogProof } from "../../src/ledg
 import { bundlePath, MAX_ENTRY_SIZE, TILE_WIDTH, tilePath } from "../../src/ledger/tiles.js";
 import { TileReader } from "../../src/ledger/tilestore.js";
 import { verifyLog } from "../../src/ledger/verify.js";
-import { expectCode, expectCodeAsync, fixedSeed, listFiles, prng, randInt, readVectorJson, tempDir } from "./helpers.js";
+import {
+  expectCode,
+  expectCodeAsync,
+  fixedSeed,
+  listFiles,
+  prng,
+  randInt,
+  readVectorJson,
+  tempDir,
+} from "./helpers.js";
 
 const ORIGIN = "example.com/tf/fslog-test";
 const signer = noteSignerFromSeed(ORIGIN, fixedSeed(1));
@@ -63,9 +73,15 @@ describe("FsLog", () => {
     // A client still holding the previous checkpoint can read its tree from the tiles.
     const prev = history.at(-1);
     if (prev) {
-      expect(hex(rootOf(new TileReader(dir, prev.size), prev.size)), `previous size ${prev.size}`).toBe(hex(prev.root));
+      expect(hex(rootOf(new TileReader(dir, prev.size), prev.size)), `previous size ${prev.size}`).toBe(
+        hex(prev.root),
+      );
       if (prev.size > 0) {
-        const proof = consistencyProof(new TileReader(dir, res.checkpoint.size), prev.size, res.checkpoint.size);
+        const proof = consistencyProof(
+          new TileReader(dir, res.checkpoint.size),
+          prev.size,
+          res.checkpoint.size,
+        );
         verifyConsistency(prev.size, res.checkpoint.size, proof, prev.root, res.checkpoint.root);
       }
     }
@@ -77,15 +93,29 @@ describe("FsLog", () => {
     const cp = log.checkpoint();
     expect(cp.size).toBe(0);
     expect(hex(cp.root)).toBe(hex(EMPTY_ROOT));
-    expect(readLogConfig(dir)).toEqual({ schema: "tf.log/v1", origin: ORIGIN, vkey: signer.vkey, key: "log" });
+    expect(readLogConfig(dir)).toEqual({
+      schema: "tf.log/v1",
+      origin: ORIGIN,
+      vkey: signer.vkey,
+      key: "log",
+    });
     expect(verifyLog(dir, log.verifier, ORIGIN)).toMatchObject({ size: 0, entriesChecked: 0 });
     history.push(cp);
 
     expectCode(() => FsLog.init(dir, ORIGIN, signer, "log"), "TF_LOG_EXISTS");
-    expectCode(() => FsLog.init(dir, ORIGIN, noteSignerFromSeed(ORIGIN, fixedSeed(2)), "other"), "TF_LOG_EXISTS");
+    expectCode(
+      () => FsLog.init(dir, ORIGIN, noteSignerFromSeed(ORIGIN, fixedSeed(2)), "other"),
+      "TF_LOG_EXISTS",
+    );
     expect(readLogConfig(dir).vkey).toBe(signer.vkey);
-    expectCode(() => FsLog.init(join(tmp.dir, "bad"), "has space", noteSignerFromSeed("x", fixedSeed(1)), "k"), "TF_LOG_ORIGIN_INVALID");
-    expectCode(() => FsLog.init(join(tmp.dir, "bad"), ORIGIN, noteSignerFromSeed("other.example", fixedSeed(1)), "k"), "TF_INPUT_INVALID");
+    expectCode(
+      () => FsLog.init(join(tmp.dir, "bad"), "has space", noteSignerFromSeed("x", fixedSeed(1)), "k"),
+      "TF_LOG_ORIGIN_INVALID",
+    );
+    expectCode(
+      () => FsLog.init(join(tmp.dir, "bad"), ORIGIN, noteSignerFromSeed("other.example", fixedSeed(1)), "k"),
+      "TF_INPUT_INVALID",
+    );
     expect(existsSync(join(tmp.dir, "bad", "log.json"))).toBe(false);
     expectCode(() => FsLog.open(join(tmp.dir, "nothing")), "TF_LOG_NOT_INITIALIZED");
   });
@@ -153,7 +183,13 @@ describe("FsLog", () => {
     const reader = new TileReader(dir, last.size);
     for (let k = 1; k + 1 < history.length; k++) {
       const [a, b] = [history[k]!, history[k + 1]!];
-      verifyConsistency(a.size, b.size, consistencyProof(new TileReader(dir, b.size), a.size, b.size), a.root, b.root);
+      verifyConsistency(
+        a.size,
+        b.size,
+        consistencyProof(new TileReader(dir, b.size), a.size, b.size),
+        a.root,
+        b.root,
+      );
       verifyConsistency(a.size, last.size, consistencyProof(reader, a.size, last.size), a.root, last.root);
     }
   });
@@ -162,7 +198,16 @@ describe("FsLog", () => {
     const cp = log.checkpoint();
     const reader = log.reader(cp);
     const rand = prng(11);
-    const picks = [0, 1, 255, 256, 65535, 65536, cp.size - 1, ...Array.from({ length: 200 }, () => randInt(rand, 0, cp.size - 1))];
+    const picks = [
+      0,
+      1,
+      255,
+      256,
+      65535,
+      65536,
+      cp.size - 1,
+      ...Array.from({ length: 200 }, () => randInt(rand, 0, cp.size - 1)),
+    ];
     for (const i of picks) {
       const proof = inclusionProof(reader, i, cp.size);
       expect(proof.map(hex)).toEqual(inclusionProof(memory, i, cp.size).map(hex));
@@ -174,17 +219,30 @@ describe("FsLog", () => {
       expect(ok.index).toBe(i);
       expect(ok.checkpoint.size).toBe(cp.size);
     }
-    const text = formatTlogProof({ index: 5, proof: inclusionProof(reader, 5, cp.size), checkpoint: cp.note, extra: utf8("x") });
+    const text = formatTlogProof({
+      index: 5,
+      proof: inclusionProof(reader, 5, cp.size),
+      checkpoint: cp.note,
+      extra: utf8("x"),
+    });
     expect(verifyTlogProof(text, entry(5), log.verifier).index).toBe(5);
     expectCode(() => verifyTlogProof(text, entry(6), log.verifier), "TF_LOG_INCLUSION_MISMATCH");
-    expectCode(() => verifyTlogProof(text.replace("index 5", "index 6"), entry(5), log.verifier), "TF_LOG_INCLUSION_MISMATCH");
+    expectCode(
+      () => verifyTlogProof(text.replace("index 5", "index 6"), entry(5), log.verifier),
+      "TF_LOG_INCLUSION_MISMATCH",
+    );
     const stranger = parseVerifierKey(noteSignerFromSeed(ORIGIN, fixedSeed(3)).vkey);
     expectCode(() => verifyTlogProof(text, entry(5), stranger), "TF_LOG_CHECKPOINT_SIGNATURE");
-    expectCode(() => verifyTlogProof(text.replace("c2sp.org/tlog-proof@v1", "tlog-proof"), entry(5), log.verifier), "TF_LOG_PROOF_MALFORMED");
+    expectCode(
+      () => verifyTlogProof(text.replace("c2sp.org/tlog-proof@v1", "tlog-proof"), entry(5), log.verifier),
+      "TF_LOG_PROOF_MALFORMED",
+    );
   });
 
   it("parses the C2SP tlog-proof example framing", () => {
-    const ex = readVectorJson<{ parseOnlyExamples: { tlogProofExampleHeader: string } }>("c2sp-spec-examples/examples.json");
+    const ex = readVectorJson<{ parseOnlyExamples: { tlogProofExampleHeader: string } }>(
+      "c2sp-spec-examples/examples.json",
+    );
     const p = parseTlogProof(ex.parseOnlyExamples.tlogProofExampleHeader);
     expect(p.index).toBe(73894);
     expect(p.proof).toHaveLength(5);
@@ -192,10 +250,40 @@ describe("FsLog", () => {
     expect(p.checkpoint.startsWith("example.com/fancylog\n109482\n")).toBe(true);
   });
 
+  it("consistency proof files round-trip, and parse the C2SP add-checkpoint example", () => {
+    const ex = readVectorJson<{ parseOnlyExamples: { witnessAddCheckpointRequestBody: string } }>(
+      "c2sp-spec-examples/examples.json",
+    );
+    const body = ex.parseOnlyExamples.witnessAddCheckpointRequestBody;
+    const parsed = parseConsistencyProof(body);
+    expect(parsed.oldSize).toBe(20852014);
+    expect(parsed.proof).toHaveLength(4);
+    expect(parsed.checkpoint.startsWith("example.com/behind-the-sofa\n20852163\n")).toBe(true);
+    expect(formatConsistencyProof(parsed)).toBe(body);
+
+    const cp = log.checkpoint();
+    const old = history[3]!;
+    const text = formatConsistencyProof({
+      oldSize: old.size,
+      proof: consistencyProof(log.reader(cp), old.size, cp.size),
+      checkpoint: cp.note,
+    });
+    const back = parseConsistencyProof(text);
+    const newer = openCheckpoint(back.checkpoint, log.verifier, ORIGIN);
+    verifyConsistency(back.oldSize, newer.size, back.proof, old.root, newer.root);
+    expectCode(() => parseConsistencyProof(text.replace(/^old /, "old -")), "TF_LOG_PROOF_MALFORMED");
+    expectCode(() => parseConsistencyProof(text.replace("\n\n", "\n")), "TF_LOG_PROOF_MALFORMED");
+  });
+
   it("verifyLog passes over the whole log and over a range", () => {
     const cp = log.checkpoint();
     const report = verifyLog(dir, log.verifier, ORIGIN);
-    expect(report).toMatchObject({ origin: ORIGIN, size: cp.size, entriesChecked: cp.size, bundlesChecked: 278 });
+    expect(report).toMatchObject({
+      origin: ORIGIN,
+      size: cp.size,
+      entriesChecked: cp.size,
+      bundlesChecked: 278,
+    });
     expect(report.root).toBe(hex(cp.root));
     const part = verifyLog(dir, log.verifier, ORIGIN, { from: 300, to: 1000 });
     expect(part).toMatchObject({ entriesChecked: 700, bundlesChecked: 3 });
@@ -204,7 +292,9 @@ describe("FsLog", () => {
 
   it("removes partial tiles and bundles once the full one exists, and keeps the right edge", () => {
     const files = listFiles(dir);
-    const partialDirs = new Set(files.filter((f) => f.includes(".p/")).map((f) => f.slice(0, f.indexOf(".p/"))));
+    const partialDirs = new Set(
+      files.filter((f) => f.includes(".p/")).map((f) => f.slice(0, f.indexOf(".p/"))),
+    );
     for (const base of partialDirs) {
       expect(files.includes(base), `${base}.p/ remains beside the full ${base}`).toBe(false);
     }
@@ -276,7 +366,10 @@ describe("FsLog", () => {
 
   it("refuses a signer that is not the log's, and writes from a read-only handle", async () => {
     expectCode(() => FsLog.open(dir, noteSignerFromSeed(ORIGIN, fixedSeed(4))), "TF_KEY_MALFORMED");
-    expectCode(() => FsLog.open(dir, noteSignerFromSeed("other.example/log", fixedSeed(1))), "TF_KEY_MALFORMED");
+    expectCode(
+      () => FsLog.open(dir, noteSignerFromSeed("other.example/log", fixedSeed(1))),
+      "TF_KEY_MALFORMED",
+    );
     await expectCodeAsync(FsLog.open(dir).append([entry(0)]), "TF_USAGE");
   });
 
@@ -309,7 +402,9 @@ describe("FsLog input checks", () => {
     expect(files).toContain("tile/0/000");
     expect(files).toContain("tile/entries/000");
     expect(files).toContain("tile/1/000.p/1");
-    expect(files.filter((f) => f.startsWith("tile/0/000.p") || f.startsWith("tile/entries/000.p"))).toEqual([]);
+    expect(files.filter((f) => f.startsWith("tile/0/000.p") || f.startsWith("tile/entries/000.p"))).toEqual(
+      [],
+    );
     expect(readdirSync(join(dir, "tile"))).toEqual(expect.arrayContaining(["0", "1", "entries"]));
     expect(verifyLog(dir, log.verifier, ORIGIN).size).toBe(256);
   });

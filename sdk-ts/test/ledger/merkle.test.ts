@@ -113,14 +113,17 @@ describe("transparency-dev/merkle probes", () => {
     if (!p.wantErr) ran.passing++;
   });
 
-  it.each(consistencyFiles.map((f) => [f.slice(f.indexOf("testdata/")), f]))("consistency %s", (_name, file) => {
-    const p = JSON.parse(readFileSync(file, "utf8")) as ConsistencyProbe;
-    const proof = (p.proof ?? []).map(b64);
-    const failed = threw(() => verifyConsistency(p.size1, p.size2, proof, b64(p.root1), b64(p.root2)));
-    expect(failed, p.desc).toBe(p.wantErr);
-    ran.consistency++;
-    if (!p.wantErr) ran.passing++;
-  });
+  it.each(consistencyFiles.map((f) => [f.slice(f.indexOf("testdata/")), f]))(
+    "consistency %s",
+    (_name, file) => {
+      const p = JSON.parse(readFileSync(file, "utf8")) as ConsistencyProbe;
+      const proof = (p.proof ?? []).map(b64);
+      const failed = threw(() => verifyConsistency(p.size1, p.size2, proof, b64(p.root1), b64(p.root2)));
+      expect(failed, p.desc).toBe(p.wantErr);
+      ran.consistency++;
+      if (!p.wantErr) ran.passing++;
+    },
+  );
 
   it("ran every probe exactly once (98 + 98, 12 of them passing)", () => {
     expect(ran).toEqual({ inclusion: 98, consistency: 98, passing: 12 });
@@ -128,7 +131,10 @@ describe("transparency-dev/merkle probes", () => {
 
   it("applies both upstream policy rules", () => {
     // Rule 1: a leaf hash must be 32 bytes, even when an empty leaf "matches" an empty root.
-    expectCode(() => verifyInclusion(0, 1, new Uint8Array(0), [], new Uint8Array(0)), "TF_LOG_INCLUSION_MISMATCH");
+    expectCode(
+      () => verifyInclusion(0, 1, new Uint8Array(0), [], new Uint8Array(0)),
+      "TF_LOG_INCLUSION_MISMATCH",
+    );
     // Rule 2: a consistency check from size 0 is refused, even 0 -> 0 with equal roots.
     expectCode(() => verifyConsistency(0, 0, [], EMPTY_ROOT, EMPTY_ROOT), "TF_LOG_CONSISTENCY_MISMATCH");
     expectCode(() => verifyConsistency(0, 5, [], EMPTY_ROOT, EMPTY_ROOT), "TF_LOG_CONSISTENCY_MISMATCH");
@@ -163,7 +169,9 @@ describe("RFC 6962 reference tree", () => {
   it("has every published complete-subtree hash, and no others", () => {
     expect(ref.nodeHashesHexByLevel.map((l) => l.length)).toEqual([8, 4, 2, 1]);
     ref.nodeHashesHexByLevel.forEach((row, level) => {
-      row.forEach((want, index) => expect(toHex(tree.node(level, index)), `node ${level}/${index}`).toBe(want));
+      row.forEach((want, index) => {
+        expect(toHex(tree.node(level, index)), `node ${level}/${index}`).toBe(want);
+      });
       expectCode(() => tree.node(level, row.length), "TF_LOG_INDEX_OUT_OF_RANGE");
     });
     expectCode(() => tree.node(4, 0), "TF_LOG_INDEX_OUT_OF_RANGE");
@@ -217,7 +225,10 @@ describe("generated proofs over trees of 1..70 leaves", () => {
         checked++;
 
         const bad = (p: readonly Uint8Array[], i = index, s = size, l = leaf, r = root): void => {
-          expect(threw(() => verifyInclusion(i, s, l, p, r)), `index ${i} size ${s}`).toBe(true);
+          expect(
+            threw(() => verifyInclusion(i, s, l, p, r)),
+            `index ${i} size ${s}`,
+          ).toBe(true);
         };
         proof.forEach((_, j) => {
           bad(proof.map((h, k) => (k === j ? flipBit(h, j % 32, j % 8) : h)));
@@ -252,7 +263,10 @@ describe("generated proofs over trees of 1..70 leaves", () => {
         checked++;
 
         const bad = (p: readonly Uint8Array[], s1 = size1, s2 = size2, a = r1, b = r2): void => {
-          expect(threw(() => verifyConsistency(s1, s2, p, a, b)), `${s1} -> ${s2}`).toBe(true);
+          expect(
+            threw(() => verifyConsistency(s1, s2, p, a, b)),
+            `${s1} -> ${s2}`,
+          ).toBe(true);
         };
         proof.forEach((_, j) => {
           bad(proof.map((h, k) => (k === j ? flipBit(h, (j * 7) % 32, j % 8) : h)));
@@ -299,7 +313,9 @@ describe("generated proofs over trees of 1..70 leaves", () => {
           // A proof for another old size never passes for this one.
           const other = s1 === 1 ? 2 : s1 - 1;
           if (other < s2) {
-            expect(threw(() => verifyConsistency(s1, s2, consistencyProof(big, other, s2), big.root(s1), root2))).toBe(true);
+            expect(
+              threw(() => verifyConsistency(s1, s2, consistencyProof(big, other, s2), big.root(s1), root2)),
+            ).toBe(true);
           }
         }
       }),
@@ -369,7 +385,10 @@ class VirtualTree implements NodeReader {
       for (const n of nodes) {
         if (n.level >= o.level) continue;
         const nlo = n.index * 2 ** n.level;
-        expect(nlo >= lo && nlo < hi, `node ${n.level}/${n.index} lies inside oracle ${o.level}/${o.index}`).toBe(false);
+        expect(
+          nlo >= lo && nlo < hi,
+          `node ${n.level}/${n.index} lies inside oracle ${o.level}/${o.index}`,
+        ).toBe(false);
       }
     }
   }
@@ -423,11 +442,18 @@ describe("trees beyond 2^32 leaves (virtual tree)", () => {
       const p = proof.map((h, k) => (k === j ? flipBit(h, 17) : h));
       expectCode(() => verifyInclusion(index, size, leaf, p, root), "TF_LOG_INCLUSION_MISMATCH");
     });
-    expectCode(() => verifyInclusion(index, size, flipBit(leaf, 0), proof, root), "TF_LOG_INCLUSION_MISMATCH");
+    expectCode(
+      () => verifyInclusion(index, size, flipBit(leaf, 0), proof, root),
+      "TF_LOG_INCLUSION_MISMATCH",
+    );
     expectCode(() => verifyInclusion(index, size, leaf, proof.slice(1), root), "TF_LOG_INCLUSION_MISMATCH");
     expectCode(() => verifyInclusion(index, size, leaf, [...proof, leaf], root), "TF_LOG_INCLUSION_MISMATCH");
-    if (index > 0) expectCode(() => verifyInclusion(index - 1, size, leaf, proof, root), "TF_LOG_INCLUSION_MISMATCH");
-    expectCode(() => verifyInclusion(index, size, leaf, proof, flipBit(root, 9)), "TF_LOG_INCLUSION_MISMATCH");
+    if (index > 0)
+      expectCode(() => verifyInclusion(index - 1, size, leaf, proof, root), "TF_LOG_INCLUSION_MISMATCH");
+    expectCode(
+      () => verifyInclusion(index, size, leaf, proof, flipBit(root, 9)),
+      "TF_LOG_INCLUSION_MISMATCH",
+    );
   });
 
   const consistencyCases: [number, number][] = [
@@ -465,23 +491,47 @@ describe("trees beyond 2^32 leaves (virtual tree)", () => {
       const p = proof.map((h, k) => (k === j ? flipBit(h, 200 % 32, 3) : h));
       expectCode(() => verifyConsistency(size1, size2, p, root1, root2), "TF_LOG_CONSISTENCY_MISMATCH");
     });
-    expectCode(() => verifyConsistency(size1, size2, proof.slice(0, -1), root1, root2), "TF_LOG_CONSISTENCY_MISMATCH");
-    expectCode(() => verifyConsistency(size1, size2, [...proof, root1], root1, root2), "TF_LOG_CONSISTENCY_MISMATCH");
-    expectCode(() => verifyConsistency(size1, size2, proof, flipBit(root1, 1), root2), "TF_LOG_CONSISTENCY_MISMATCH");
-    expectCode(() => verifyConsistency(size1, size2, proof, root1, flipBit(root2, 1)), "TF_LOG_CONSISTENCY_MISMATCH");
+    expectCode(
+      () => verifyConsistency(size1, size2, proof.slice(0, -1), root1, root2),
+      "TF_LOG_CONSISTENCY_MISMATCH",
+    );
+    expectCode(
+      () => verifyConsistency(size1, size2, [...proof, root1], root1, root2),
+      "TF_LOG_CONSISTENCY_MISMATCH",
+    );
+    expectCode(
+      () => verifyConsistency(size1, size2, proof, flipBit(root1, 1), root2),
+      "TF_LOG_CONSISTENCY_MISMATCH",
+    );
+    expectCode(
+      () => verifyConsistency(size1, size2, proof, root1, flipBit(root2, 1)),
+      "TF_LOG_CONSISTENCY_MISMATCH",
+    );
   });
 
   it("a chain of checkpoints across 2^32, 2^40 and 2^52 is pairwise consistent", () => {
     const sizes = [P32 - 3, P32 + 5, P40 + 123, P52 - 1, MAX];
-    const v = new VirtualTree(MAX, sizes.map((s) => s - 1));
+    const v = new VirtualTree(
+      MAX,
+      sizes.map((s) => s - 1),
+    );
     const roots = sizes.map((s) => rootOf(v, s));
     for (let i = 0; i < sizes.length; i++) {
       for (let j = i + 1; j < sizes.length; j++) {
-        verifyConsistency(sizes[i]!, sizes[j]!, consistencyProof(v, sizes[i]!, sizes[j]!), roots[i]!, roots[j]!);
+        verifyConsistency(
+          sizes[i]!,
+          sizes[j]!,
+          consistencyProof(v, sizes[i]!, sizes[j]!),
+          roots[i]!,
+          roots[j]!,
+        );
         // A proof between other sizes never stands in for this pair.
         if (j + 1 < sizes.length) {
           const wrong = consistencyProof(v, sizes[i]!, sizes[j + 1]!);
-          expectCode(() => verifyConsistency(sizes[i]!, sizes[j]!, wrong, roots[i]!, roots[j]!), "TF_LOG_CONSISTENCY_MISMATCH");
+          expectCode(
+            () => verifyConsistency(sizes[i]!, sizes[j]!, wrong, roots[i]!, roots[j]!),
+            "TF_LOG_CONSISTENCY_MISMATCH",
+          );
         }
       }
     }
@@ -492,7 +542,13 @@ describe("trees beyond 2^32 leaves (virtual tree)", () => {
     const v = new VirtualTree(MAX, [0]);
     expectCode(() => inclusionProof(v, 0, 2 ** 53), "TF_LOG_SIZE_INVALID");
     expectCode(() => consistencyProof(v, 1, 2 ** 53 + 2), "TF_LOG_SIZE_INVALID");
-    expectCode(() => verifyInclusion(2 ** 53, 2 ** 53 + 2, leafHash(utf8("x")), [], EMPTY_ROOT), "TF_LOG_INCLUSION_MISMATCH");
-    expectCode(() => verifyConsistency(1, 2 ** 53 + 2, [EMPTY_ROOT], EMPTY_ROOT, EMPTY_ROOT), "TF_LOG_CONSISTENCY_MISMATCH");
+    expectCode(
+      () => verifyInclusion(2 ** 53, 2 ** 53 + 2, leafHash(utf8("x")), [], EMPTY_ROOT),
+      "TF_LOG_INCLUSION_MISMATCH",
+    );
+    expectCode(
+      () => verifyConsistency(1, 2 ** 53 + 2, [EMPTY_ROOT], EMPTY_ROOT, EMPTY_ROOT),
+      "TF_LOG_CONSISTENCY_MISMATCH",
+    );
   });
 });

@@ -6,7 +6,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { toBase64, utf8 } from "../../src/core/encoding.js";
-import { noteSignerFromSeed, parseNote, parseSignerKey, parseVerifierKey, signNote } from "../../src/core/note.js";
+import {
+  noteSignerFromSeed,
+  parseNote,
+  parseSignerKey,
+  parseVerifierKey,
+  signNote,
+} from "../../src/core/note.js";
 import { openCheckpoint, type SignedCheckpoint, signCheckpoint } from "../../src/ledger/checkpoint.js";
 import {
   consistencyProof,
@@ -18,7 +24,14 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from "../../src/ledger/merkle.js";
-import { bundlePath, decodeBundle, decodeHashTile, encodeBundle, encodeHashTile, tilePath } from "../../src/ledger/tiles.js";
+import {
+  bundlePath,
+  decodeBundle,
+  decodeHashTile,
+  encodeBundle,
+  encodeHashTile,
+  tilePath,
+} from "../../src/ledger/tiles.js";
 import { TileReader } from "../../src/ledger/tilestore.js";
 import { verifyLog } from "../../src/ledger/verify.js";
 import { expectCode, fixedSeed, readVectorJson, vectorPath } from "./helpers.js";
@@ -42,7 +55,9 @@ function stored(name: string): string {
   return readFileSync(join(dir, name), "utf8");
 }
 
-const checkpoints: SignedCheckpoint[] = SIZES.map((s) => openCheckpoint(stored(`checkpoint.${s}`), verifier, ORIGIN));
+const checkpoints: SignedCheckpoint[] = SIZES.map((s) =>
+  openCheckpoint(stored(`checkpoint.${s}`), verifier, ORIGIN),
+);
 
 describe("Tessera POSIX log", () => {
   it("has 15 leaves and the published origin", () => {
@@ -61,7 +76,10 @@ describe("Tessera POSIX log", () => {
     expect(top.size).toBe(15);
     expect(top.note).toBe(stored("checkpoint.15"));
     // The same notes do not verify for another origin, nor with another key.
-    expectCode(() => openCheckpoint(stored("checkpoint.3"), verifier, "example.com/log/other"), "TF_LOG_ORIGIN_MISMATCH");
+    expectCode(
+      () => openCheckpoint(stored("checkpoint.3"), verifier, "example.com/log/other"),
+      "TF_LOG_ORIGIN_MISMATCH",
+    );
     const other = parseVerifierKey(noteSignerFromSeed(ORIGIN, fixedSeed(9)).vkey); // same name, another key
     expectCode(() => openCheckpoint(stored("checkpoint.3"), other, ORIGIN), "TF_LOG_CHECKPOINT_SIGNATURE");
   });
@@ -72,7 +90,9 @@ describe("Tessera POSIX log", () => {
     for (const s of SIZES) {
       const note = stored(`checkpoint.${s}`);
       const cp = checkpoints[s]!;
-      expect(signCheckpoint({ origin: cp.origin, size: cp.size, root: cp.root, extensions: [] }, signer).note).toBe(note);
+      expect(
+        signCheckpoint({ origin: cp.origin, size: cp.size, root: cp.root, extensions: [] }, signer).note,
+      ).toBe(note);
       expect(signNote(parseNote(note).text, [signer])).toBe(note);
     }
   });
@@ -86,7 +106,9 @@ describe("Tessera POSIX log", () => {
       const entries = decodeBundle(bundleBytes, s);
       expect(entries.map((e) => Buffer.from(e).toString())).toEqual(vec.leavesInOrder.slice(0, s));
       const hashes = decodeHashTile(tileBytes, s);
-      hashes.forEach((h, i) => expect(toBase64(h)).toBe(toBase64(leafHash(entries[i]!))));
+      hashes.forEach((h, i) => {
+        expect(toBase64(h)).toBe(toBase64(leafHash(entries[i]!)));
+      });
       // Our encoders produce the same bytes Tessera wrote.
       expect(Buffer.from(encodeBundle(leaves.slice(0, s))).equals(bundleBytes)).toBe(true);
       expect(Buffer.from(encodeHashTile(hashes)).equals(tileBytes)).toBe(true);
@@ -150,6 +172,9 @@ describe("Tessera POSIX log", () => {
     }
     expect(pairs).toBe(120);
     // From the empty checkpoint: refused by policy, as a C2SP witness would special-case it.
-    expectCode(() => verifyConsistency(0, 15, [], checkpoints[0]!.root, checkpoints[15]!.root), "TF_LOG_CONSISTENCY_MISMATCH");
+    expectCode(
+      () => verifyConsistency(0, 15, [], checkpoints[0]!.root, checkpoints[15]!.root),
+      "TF_LOG_CONSISTENCY_MISMATCH",
+    );
   });
 });
