@@ -1,6 +1,7 @@
 /** @trustfabric/sdk — the engine behind `tf`, usable directly from TypeScript. */
 
 export * from "./client/local.js";
+export * from "./client/remote.js";
 export * from "./client/types.js";
 export * from "./core/canonical.js";
 export * from "./core/dsse.js";
@@ -9,6 +10,7 @@ export * from "./core/errors.js";
 export * from "./core/fsutil.js";
 export * from "./core/keys.js";
 export * from "./core/note.js";
+export * from "./engine/envelope.js";
 export * from "./engine/index.js";
 export * from "./engine/schemas.js";
 export * from "./ledger/checkpoint.js";
@@ -20,9 +22,7 @@ export * from "./ledger/proof.js";
 export * from "./ledger/tiles.js";
 export * from "./ledger/tilestore.js";
 export * from "./ledger/verify.js";
-export { ENGINE_VERSION } from "./version.js";
-export * from "./engine/envelope.js";
-export * from "./client/remote.js";
+export * from "./server/openapi.js";
 export * from "./server/server.js";
 export * from "./server/tenants.js";
-export * from "./server/openapi.js";
+export { ENGINE_VERSION } from "./version.js";

@@ -170,6 +170,11 @@ export const ERROR_CODES = {
     400,
     "An origin is a non-empty line without spaces, such as `example.com/log`.",
   ),
+  TF_LOG_KEY_MISMATCH: spec(
+    "usage",
+    400,
+    "Use the key the log was created with (log.json names it), or restore that key file.",
+  ),
   TF_LOG_LOCK_TIMEOUT: spec(
     "unavailable",
     503,

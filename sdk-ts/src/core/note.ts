@@ -96,13 +96,40 @@ export function parseVerifierKey(vkey: string): NoteVerifier & { publicKey: Uint
     vkey,
     verify(message, signature) {
       if (signature.length !== 64) return false;
-      try {
-        return ed25519.verify(signature, message, publicKey, { zip215: false });
-      } catch {
-        return false;
-      }
+      return verifyEd25519Remembered(publicKey, message, signature);
     },
   };
+}
+
+// Ed25519 verification in pure JS costs about a millisecond, and a server or a driver checks
+// the same signed checkpoint again with every proof against it. The verdict depends only on
+// the exact (public key, signature, message) bytes, so successes are remembered, bounded
+// (least recently used first out); failures and long messages are always recomputed.
+const REMEMBERED_MAX = 256;
+const REMEMBERED_MAX_MESSAGE = 1024;
+const remembered = new Map<string, true>();
+
+function verifyEd25519Remembered(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  // Key and signature have fixed lengths (32, 64), so the concatenation is unambiguous.
+  const id =
+    message.length <= REMEMBERED_MAX_MESSAGE
+      ? toBase64(publicKey) + toBase64(signature) + toBase64(message)
+      : null;
+  if (id !== null && remembered.delete(id)) {
+    remembered.set(id, true);
+    return true;
+  }
+  let ok: boolean;
+  try {
+    ok = ed25519.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    ok = false;
+  }
+  if (ok && id !== null) {
+    if (remembered.size >= REMEMBERED_MAX) remembered.delete(remembered.keys().next().value!);
+    remembered.set(id, true);
+  }
+  return ok;
 }
 
 /** A note signer from a 32-byte Ed25519 seed. */

@@ -150,7 +150,7 @@ export class FsLog {
   static open(dir: string, signer: NoteSigner | null = null, options: LogOptions = {}): FsLog {
     const config = readLogConfig(dir);
     if (signer && signer.vkey !== config.vkey) {
-      throw new TfError("TF_KEY_MALFORMED", "The signing key does not match the log's verifier key", {
+      throw new TfError("TF_LOG_KEY_MISMATCH", "The signing key does not match the log's verifier key", {
         details: { dir },
       });
     }

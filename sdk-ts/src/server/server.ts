@@ -8,7 +8,7 @@
  *   GET  /metrics              Prometheus text format
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -107,7 +107,7 @@ export function createHandler(options: ServerOptions) {
   let tenants: { mtimeMs: number; file: TenantsFile } | null = null;
   const currentTenants = (): TenantsFile => {
     const path = registry.path;
-    const mtimeMs = existsSync(path) ? statMtime(path) : 0;
+    const mtimeMs = statMtime(path); // one stat per request; 0 when the file is missing
     if (!tenants || tenants.mtimeMs !== mtimeMs) tenants = { mtimeMs, file: registry.load() };
     return tenants.file;
   };
@@ -306,7 +306,7 @@ function canonicalJsonSafe(v: unknown): string {
 
 function statMtime(path: string): number {
   try {
-    return statSync(path).mtimeMs;
+    return statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   } catch {
     return 0;
   }

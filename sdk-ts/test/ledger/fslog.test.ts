@@ -365,10 +365,10 @@ describe("FsLog", () => {
   });
 
   it("refuses a signer that is not the log's, and writes from a read-only handle", async () => {
-    expectCode(() => FsLog.open(dir, noteSignerFromSeed(ORIGIN, fixedSeed(4))), "TF_KEY_MALFORMED");
+    expectCode(() => FsLog.open(dir, noteSignerFromSeed(ORIGIN, fixedSeed(4))), "TF_LOG_KEY_MISMATCH");
     expectCode(
       () => FsLog.open(dir, noteSignerFromSeed("other.example/log", fixedSeed(1))),
-      "TF_KEY_MALFORMED",
+      "TF_LOG_KEY_MISMATCH",
     );
     await expectCodeAsync(FsLog.open(dir).append([entry(0)]), "TF_USAGE");
   });
