@@ -44,12 +44,18 @@ describe("quickstarts/typescript.md", () => {
     expect(code).toContain("createLocalClient");
     // Type-check-free transpile (the SDK's own types are checked by the build), then run as ESM
     // from a directory where @trustfabric/sdk resolves to this checkout's build.
-    const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const js = ts.transpileModule(code, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
     const dir = mkdtempSync(join(tmpdir(), "tf-ts-quickstart-"));
     mkdirSync(join(dir, "node_modules", "@trustfabric"), { recursive: true });
     symlinkSync(join(repo, "sdk-ts"), join(dir, "node_modules", "@trustfabric", "sdk"));
     writeFileSync(join(dir, "quickstart.mjs"), js);
-    const r = spawnSync(process.execPath, ["quickstart.mjs"], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, ["quickstart.mjs"], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("appended at 0, tree size 2");
     expect(r.stdout).toContain("verified at index 1 of tree size 2");

@@ -101,7 +101,7 @@ export function parseVerifierKey(vkey: string): NoteVerifier & { publicKey: Uint
   };
 }
 
-// Ed25519 verification in pure JS costs about a millisecond, and a server or a driver checks
+// Ed25519 verification in pure JS costs a millisecond or more, and a server or a driver checks
 // the same signed checkpoint again with every proof against it. The verdict depends only on
 // the exact (public key, signature, message) bytes, so successes are remembered, bounded
 // (least recently used first out); failures and long messages are always recomputed.
