@@ -32,17 +32,20 @@ const H = new Int32Array(8);
 
 // Rotations are written out ((x >>> n) | (x << 32 - n)): a helper call costs ~10% here.
 
-/** Extends W[0..15] to the full message schedule W[0..63]. */
-function expand(): void {
+/** Extends W[0..15] to the message schedule W[0..63] and stores K[i] + W[i] at kw[at + i]. */
+function expand(kw: Int32Array, at: number): void {
+  for (let i = 0; i < 16; i++) kw[at + i] = (K[i]! + W[i]!) | 0;
   for (let i = 16; i < 64; i++) {
     const x = W[i - 15]!;
     const y = W[i - 2]!;
-    W[i] =
+    const w =
       (W[i - 16]! +
         (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) +
         W[i - 7]! +
         (((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10))) |
       0;
+    W[i] = w;
+    kw[at + i] = (K[i]! + w) | 0;
   }
 }
 
@@ -52,8 +55,7 @@ function block2Table(): Int32Array {
     W[0] = (v << 24) | 0x800000;
     W.fill(0, 1, 15);
     W[15] = INPUT_BITS;
-    expand();
-    for (let i = 0; i < 64; i++) table[v * 64 + i] = (K[i]! + W[i]!) | 0;
+    expand(table, v * 64);
   }
   return table;
 }
@@ -117,8 +119,7 @@ export function sha256Node(left: Uint8Array, right: Uint8Array): Uint8Array {
   W[8] = (left[31]! << 24) | (right[0]! << 16) | (right[1]! << 8) | right[2]!;
   for (let i = 9, o = 3; i < 16; i++, o += 4)
     W[i] = (right[o]! << 24) | (right[o + 1]! << 16) | (right[o + 2]! << 8) | right[o + 3]!;
-  expand();
-  for (let i = 0; i < 64; i++) KW1[i] = (K[i]! + W[i]!) | 0;
+  expand(KW1, 0);
   compress(KW1, 0);
   compress(kw2, right[31]! * 64);
   const out = new Uint8Array(32);
