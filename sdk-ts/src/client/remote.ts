@@ -12,6 +12,7 @@ import {
   type OperationName,
   type OperationOutput,
   operations,
+  parseOperationInput,
 } from "../engine/index.js";
 import { withMethods } from "./local.js";
 import type { TrustFabricClient, TypedOperations } from "./types.js";
@@ -52,14 +53,7 @@ export class RemoteClient implements TrustFabricClient {
   async call<K extends OperationName>(name: K, input?: OperationInput<K>): Promise<OperationOutput<K>> {
     const op = getOperation(name);
     // Validate locally first: bad input never costs a round trip and fails the same way as locally.
-    const parsed = op.input.safeParse(input ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const path = issue.path.join(".") || "(input)";
-      throw new TfError("TF_INPUT_INVALID", `Invalid input for ${name}: ${path}: ${issue.message}`, {
-        details: { operation: name, path },
-      });
-    }
+    parseOperationInput(name, input);
     const body = JSON.stringify(input ?? {});
     const idempotencyKey = op.idempotent ? undefined : randomUUID();
     const retries = this.options.retries ?? 3;

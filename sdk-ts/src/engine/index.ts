@@ -39,12 +39,8 @@ export function getOperation(name: string): Operation {
   return op;
 }
 
-/** Validates input, runs the handler, validates output. The single entry point every surface uses. */
-export async function runOperation<K extends OperationName>(
-  name: K,
-  input: OperationInput<K>,
-  ctx: OperationContext,
-): Promise<OperationOutput<K>> {
+/** Validates an operation's input against its schema; TF_INPUT_INVALID names the first bad field. */
+export function parseOperationInput(name: string, input: unknown): unknown {
   const op = getOperation(name);
   const parsed = op.input.safeParse(input ?? {});
   if (!parsed.success) {
@@ -58,7 +54,18 @@ export async function runOperation<K extends OperationName>(
       },
     });
   }
-  const out = await op.handler(parsed.data, ctx);
+  return parsed.data;
+}
+
+/** Validates input, runs the handler, validates output. The single entry point every surface uses. */
+export async function runOperation<K extends OperationName>(
+  name: K,
+  input: OperationInput<K>,
+  ctx: OperationContext,
+): Promise<OperationOutput<K>> {
+  const op = getOperation(name);
+  const data = parseOperationInput(name, input);
+  const out = await op.handler(data, ctx);
   return op.output.parse(out) as OperationOutput<K>;
 }
 
