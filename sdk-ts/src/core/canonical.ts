@@ -37,6 +37,9 @@ function notCanonical(what: string, path: string): TfError {
 function assertCanonicalizable(value: unknown, path: string, ancestors: Set<object>): void {
   switch (typeof value) {
     case "string":
+      // I-JSON (RFC 7493) forbids lone surrogates: they have no UTF-8 encoding to hash.
+      if (!isWellFormed(value)) throw notCanonical("String with a lone surrogate", path);
+      return;
     case "boolean":
       return;
     case "number":
@@ -70,6 +73,7 @@ function assertCanonicalizable(value: unknown, path: string, ancestors: Set<obje
         }
       } else {
         for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+          if (!isWellFormed(k)) throw notCanonical("Key with a lone surrogate", path);
           if (v !== undefined) assertCanonicalizable(v, `${path}.${k}`, ancestors);
         }
       }
@@ -95,4 +99,8 @@ export function digestJson(value: unknown): string {
 
 export function digestBytes(data: Uint8Array): string {
   return `sha256:${toHex(sha256(data))}`;
+}
+
+function isWellFormed(s: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 }

@@ -257,6 +257,65 @@ export const ERROR_CODES = {
     422,
     "The two tree states are not consistent: the log forked or was rewritten.",
   ),
+
+  // LAC: policy language, checks, compiler
+  TF_LAC_PARSE: spec(
+    "checkFailed",
+    422,
+    "The file is not well-formed YAML: fix the syntax at the reported line and column.",
+  ),
+  TF_LAC_ENCODING: spec(
+    "checkFailed",
+    422,
+    "Save the file as UTF-8; the reported position is the first bad byte.",
+  ),
+  TF_LAC_TOO_LARGE: spec(
+    "usage",
+    413,
+    "Policy and schema files are at most 1 MiB and 64 levels deep; split the policy.",
+  ),
+  TF_LAC_DOCUMENT_INVALID: spec(
+    "checkFailed",
+    422,
+    "The document does not have the shape docs/lac.md describes; fix the named field.",
+  ),
+  TF_LAC_CYCLE: spec("checkFailed", 422, "A YAML alias refers to a node that contains it; remove the cycle."),
+  TF_LAC_UNKNOWN_ATTRIBUTE: spec(
+    "checkFailed",
+    422,
+    "Use an attribute the schema declares (subject.*, resource.*, action.*, context.*), or declare it.",
+  ),
+  TF_LAC_TYPE: spec(
+    "checkFailed",
+    422,
+    "Compare the attribute with a value of its declared type, using an operator that type supports.",
+  ),
+  TF_LAC_DUPLICATE_ID: spec("checkFailed", 422, "Give every rule a unique id."),
+  TF_LAC_UNKNOWN_REASON: spec(
+    "checkFailed",
+    422,
+    "Add the reason key to the policy's `reasons:` map, or fix its spelling.",
+  ),
+  TF_LAC_REASON_LOCALE: spec(
+    "checkFailed",
+    422,
+    "Give every reason a text in each locale the policy uses (at least the default locale).",
+  ),
+  TF_LAC_UNKNOWN_PRESET: spec(
+    "checkFailed",
+    422,
+    "Obligations use the minimization presets mask, bucket, top-k, generalize and drop.",
+  ),
+  TF_LAC_POLICY_INVALID: spec(
+    "checkFailed",
+    422,
+    "Run `tf lac check <policy> --schema <schema>` and fix the errors it reports.",
+  ),
+  TF_LAC_REQUEST_INVALID: spec(
+    "usage",
+    400,
+    "The request must be {subject, resource, action, context} objects whose attributes match the schema.",
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -313,7 +372,7 @@ export function toTfError(e: unknown): TfError {
   const err = e as NodeJS.ErrnoException | undefined;
   if (err && typeof err === "object" && typeof err.code === "string") {
     const path = (err as { path?: string }).path;
-    if (err.code === "ENOENT")
+    if (err.code === "ENOENT" || err.code === "ENOTDIR")
       return new TfError("TF_FILE_NOT_FOUND", `No such file: ${path ?? "?"}`, {
         cause: e,
         details: { path },

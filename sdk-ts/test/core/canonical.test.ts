@@ -183,3 +183,12 @@ describe("RFC 8785 canonical JSON", () => {
     expect(digestBytes(utf8("{}"))).toBe(digestJson({}));
   });
 });
+
+describe("I-JSON strings", () => {
+  it("rejects lone surrogates in values and keys, accepts pairs", () => {
+    expect(() => canonicalJson({ a: "\uD800" })).toThrow(/lone surrogate/);
+    expect(() => canonicalJson(["x\uDC00"])).toThrow(/lone surrogate/);
+    expect(() => canonicalJson({ "k\uD800": 1 })).toThrow(/lone surrogate/);
+    expect(canonicalJson({ a: "\uD83D\uDE00" })).toBe('{"a":"😀"}');
+  });
+});
