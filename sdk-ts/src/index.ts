@@ -13,6 +13,17 @@ export * from "./core/note.js";
 export * from "./engine/envelope.js";
 export * from "./engine/index.js";
 export * from "./engine/schemas.js";
+export * as lac from "./lac/index.js";
+export {
+  type CheckResult as LacCheckResult,
+  type CompiledPolicy,
+  compilePolicy,
+  type Decision as LacDecision,
+  type Diagnostic as LacDiagnostic,
+  formatDiagnostic as formatLacDiagnostic,
+  lacCheck,
+  parseLacRequest,
+} from "./lac/index.js";
 export * from "./ledger/checkpoint.js";
 export * from "./ledger/consistency.js";
 export * from "./ledger/fslog.js";

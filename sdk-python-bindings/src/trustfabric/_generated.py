@@ -21,6 +21,8 @@ OPERATIONS: Dict[str, Dict[str, Any]] = {
     "log.consistency": {"idempotent": True, "summary": "A consistency proof between an older tree size and the current checkpoint (tlog-witness framing)."},
     "log.verifyConsistency": {"idempotent": True, "summary": "Verify offline that a newer checkpoint extends an older one."},
     "log.verify": {"idempotent": True, "summary": "Walk the log (or an entry range) and report the first inconsistency in tiles, bundles or checkpoint."},
+    "lac.check": {"idempotent": True, "summary": "Parse a LAC policy and type-check it against a schema; positioned diagnostics with suggestions."},
+    "lac.eval": {"idempotent": True, "summary": "Compile a LAC policy and decide one request: allow/deny, deciding rules, localized reasons, obligations."},
 }
 
 
@@ -169,6 +171,70 @@ class LogVerifyResult(Result):
     __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "origin": ("origin", None, False), "size": ("size", None, False), "root": ("root", None, False), "entries_checked": ("entriesChecked", None, False), "tiles_checked": ("tilesChecked", None, False), "bundles_checked": ("bundlesChecked", None, False)}
 
 
+@dataclass(frozen=True)
+class LacCheckResultDiagnostics(Result):
+    file: str
+    line: int
+    col: int
+    severity: Literal["error", "warning"]
+    code: str
+    message: str
+    path: Optional[str] = None
+    expected: Optional[str] = None
+    found: Optional[str] = None
+    suggestion: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"file": ("file", None, False), "line": ("line", None, False), "col": ("col", None, False), "severity": ("severity", None, False), "code": ("code", None, False), "message": ("message", None, False), "path": ("path", None, False), "expected": ("expected", None, False), "found": ("found", None, False), "suggestion": ("suggestion", None, False)}
+
+
+@dataclass(frozen=True)
+class LacCheckResult(Result):
+    ok: bool
+    errors: int
+    warnings: int
+    diagnostics: List[LacCheckResultDiagnostics]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "errors": ("errors", None, False), "warnings": ("warnings", None, False), "diagnostics": ("diagnostics", LacCheckResultDiagnostics, True)}
+
+
+@dataclass(frozen=True)
+class LacEvalResultReasons(Result):
+    rule: Any
+    key: str
+    text: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"rule": ("rule", None, False), "key": ("key", None, False), "text": ("text", None, False)}
+
+
+@dataclass(frozen=True)
+class LacEvalResultObligations(Result):
+    preset: Literal["mask", "bucket", "top-k", "generalize", "drop"]
+    field: str
+    rule: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"preset": ("preset", None, False), "field": ("field", None, False), "rule": ("rule", None, False)}
+
+
+@dataclass(frozen=True)
+class LacEvalResultPolicy(Result):
+    name: str
+    version: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "version": ("version", None, False)}
+
+
+@dataclass(frozen=True)
+class LacEvalResult(Result):
+    decision: Literal["allow", "deny"]
+    policy_decision: Literal["allow", "deny"]
+    mode: Literal["audit", "enforce"]
+    combining: Literal["deny-overrides", "permit-overrides", "first-applicable"]
+    deciding_rules: List[str]
+    defaulted: bool
+    reasons: List[LacEvalResultReasons]
+    locale: str
+    obligations: List[LacEvalResultObligations]
+    policy: LacEvalResultPolicy
+    policy_version: str
+    not_evaluable: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"decision": ("decision", None, False), "policy_decision": ("policyDecision", None, False), "mode": ("mode", None, False), "combining": ("combining", None, False), "deciding_rules": ("decidingRules", None, True), "defaulted": ("defaulted", None, False), "reasons": ("reasons", LacEvalResultReasons, True), "locale": ("locale", None, False), "obligations": ("obligations", LacEvalResultObligations, True), "policy": ("policy", LacEvalResultPolicy, False), "policy_version": ("policyVersion", None, False), "not_evaluable": ("notEvaluable", None, True)}
+
+
 class KeysOperations:
     """The `keys` operations."""
 
@@ -231,12 +297,29 @@ class LogOperations:
         return LogVerifyResult.from_dict(self._call("log.verify", _drop_none({"from": from_, "to": to, "dir": dir, "vkey": vkey, "origin": origin})))
 
 
+class LacOperations:
+    """The `lac` operations."""
+
+    def __init__(self, call: Callable[[str, Dict[str, Any]], Any]) -> None:
+        self._call = call
+
+    def check(self, *, policy: str, schema: str, encoding: Optional[Literal["utf8", "base64"]] = None, policy_file: Optional[str] = None, schema_file: Optional[str] = None) -> LacCheckResult:
+        """Parse a LAC policy and type-check it against a schema; positioned diagnostics with suggestions."""
+        return LacCheckResult.from_dict(self._call("lac.check", _drop_none({"policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file})))
+
+    def eval(self, *, policy: str, schema: str, request: Dict[str, Any], encoding: Optional[Literal["utf8", "base64"]] = None, policy_file: Optional[str] = None, schema_file: Optional[str] = None, locale: Optional[str] = None) -> LacEvalResult:
+        """Compile a LAC policy and decide one request: allow/deny, deciding rules, localized reasons, obligations."""
+        return LacEvalResult.from_dict(self._call("lac.eval", _drop_none({"policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file, "request": request, "locale": locale})))
+
+
 class GeneratedOperations:
     """Every operation of the table, grouped by namespace."""
 
     keys: KeysOperations
     log: LogOperations
+    lac: LacOperations
 
     def _bind(self, call: Callable[[str, Dict[str, Any]], Any]) -> None:
         self.keys = KeysOperations(call)
         self.log = LogOperations(call)
+        self.lac = LacOperations(call)

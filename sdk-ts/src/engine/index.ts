@@ -6,6 +6,7 @@ import { z } from "zod";
 import { TfError } from "../core/errors.js";
 import type { Operation, OperationContext } from "./operation.js";
 import * as keys from "./ops/keys.js";
+import * as lac from "./ops/lac.js";
 import * as log from "./ops/log.js";
 
 export const operations = {
@@ -21,6 +22,8 @@ export const operations = {
   "log.consistency": log.logConsistency,
   "log.verifyConsistency": log.logVerifyConsistency,
   "log.verify": log.logVerify,
+  "lac.check": lac.lacCheckOp,
+  "lac.eval": lac.lacEvalOp,
 } as const;
 
 export type Operations = typeof operations;
