@@ -9,7 +9,15 @@
  *   5. only then acknowledge the batch's indexes.
  * A kill at any point leaves the old checkpoint, whose tiles are untouched, or the new one, whose tiles are durable.
  */
-import { existsSync, constants as fsConstants, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  constants as fsConstants,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { mkdir, open, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
@@ -259,6 +267,8 @@ export class FsLog {
   private currentEdge(): Edge {
     const note = readFileSync(join(this.dir, "checkpoint"), "utf8");
     if (this.edge && this.edge.note === note) return this.edge;
+    // First batch of this writer, or another process moved the log: recover under the lock.
+    FsLog.cleanTemp(this.dir);
     const cp = openCheckpoint(note, this.verifier, this.origin);
     const reader = new TileReader(this.dir, cp.size);
     const levels: Uint8Array[][] = [];
@@ -282,13 +292,22 @@ export class FsLog {
     return edge;
   }
 
-  /** Removes temp files left by a killed writer. Safe to call at any time. */
+  /**
+   * Removes what killed writers left behind: checkpoint temp files (only a lock holder writes
+   * those, so call this under the lock) and lock files a breaker moved aside more than 10 s ago.
+   */
   static cleanTemp(dir: string): number {
     let n = 0;
     if (!existsSync(dir)) return 0;
+    const now = Date.now();
     for (const f of readdirSync(dir)) {
-      if (f.startsWith("checkpoint.tmp-") || f.startsWith(".lock.stale-")) {
-        rmSync(join(dir, f), { force: true });
+      const path = join(dir, f);
+      const stale =
+        f.startsWith("checkpoint.tmp-") ||
+        (f.startsWith(".lock.stale-") &&
+          now - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? now) > 10_000);
+      if (stale) {
+        rmSync(path, { force: true });
         n++;
       }
     }

@@ -2,7 +2,7 @@
  * The embedded tiled log: growth across tile boundaries (levels 0, 1 and 2), reads, proofs
  * at every checkpoint it ever signed, group commit, input limits and reopening.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toBase64, utf8 } from "../../src/core/encoding.js";
@@ -407,5 +407,19 @@ describe("FsLog input checks", () => {
     );
     expect(readdirSync(join(dir, "tile"))).toEqual(expect.arrayContaining(["0", "1", "entries"]));
     expect(verifyLog(dir, log.verifier, ORIGIN).size).toBe(256);
+  });
+});
+
+describe("recovery after a killed writer", () => {
+  const tmp = tempDir("fslog-recover");
+  afterAll(() => tmp.cleanup());
+
+  it("the next writer removes checkpoint temp files left behind", async () => {
+    const dir = join(tmp.dir, "log");
+    FsLog.init(dir, ORIGIN, signer, "log");
+    writeFileSync(join(dir, "checkpoint.tmp-99999-0"), "half a checkpoint");
+    const res = await FsLog.open(dir, signer).append([entry(0)]);
+    expect(res.index).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.startsWith("checkpoint.tmp-"))).toEqual([]);
   });
 });
