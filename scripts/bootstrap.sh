@@ -27,9 +27,22 @@ if ! command -v python3 >/dev/null; then
   echo "Trust Fabric's Python bindings need python3 (>= 3.9). Install it and retry." >&2
   exit 2
 fi
-if [ ! -x .tools/venv/bin/python ] || ! .tools/venv/bin/python -c 'import pytest, hatchling' 2>/dev/null; then
-  echo "bootstrap: creating .tools/venv (pytest, hatchling)" >&2
-  python3 -m venv .tools/venv
-  .tools/venv/bin/python -m pip install -q --disable-pip-version-check "pytest==9.2.0" "hatchling==1.33.0" >&2
+# NetworkX (with NumPy/SciPy for PageRank) computes the PCQ golden values independently.
+PY_PINS=("pytest==9.2.0" "hatchling==1.33.0" "networkx==3.6.1" "numpy==2.4.6" "scipy==1.17.1")
+if [ ! -x .tools/venv/bin/python ] || ! .tools/venv/bin/python -c 'import pytest, hatchling, networkx, numpy, scipy' 2>/dev/null; then
+  echo "bootstrap: preparing .tools/venv (${PY_PINS[*]})" >&2
+  [ -x .tools/venv/bin/python ] || python3 -m venv .tools/venv
+  .tools/venv/bin/python -m pip install -q --disable-pip-version-check "${PY_PINS[@]}" >&2
+fi
+
+# HTML reports are checked in a real headless browser: Debian's chromium, driven by playwright-core.
+if [ ! -x "${TF_CHROMIUM:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bootstrap: installing Debian's chromium for the HTML report tests" >&2
+    apt-get install -y -q --no-install-recommends chromium >&2 \
+      || { apt-get update -q >&2 && apt-get install -y -q --no-install-recommends chromium >&2; }
+  else
+    echo "bootstrap: chromium not found; install Debian's chromium (or set TF_CHROMIUM) for the HTML report tests" >&2
+  fi
 fi
 "$PNPM" run build >&2
