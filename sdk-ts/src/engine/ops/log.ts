@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { z } from "zod";
 import { fromBase64, toBase64, utf8 } from "../../core/encoding.js";
 import { TfError } from "../../core/errors.js";
@@ -6,7 +5,7 @@ import { KeyStore } from "../../core/keys.js";
 import { noteSignerFromSeed, parseVerifierKey } from "../../core/note.js";
 import { openCheckpoint } from "../../ledger/checkpoint.js";
 import { formatConsistencyProof, parseConsistencyProof } from "../../ledger/consistency.js";
-import { FsLog, readLogConfig } from "../../ledger/fslog.js";
+import { FsLog } from "../../ledger/fslog.js";
 import {
   consistencyProof,
   inclusionProof,
@@ -17,9 +16,10 @@ import {
 import { formatTlogProof, verifyTlogProof } from "../../ledger/proof.js";
 import { TileReader } from "../../ledger/tilestore.js";
 import { verifyLog } from "../../ledger/verify.js";
+import { homeLogDir, openLogWriter } from "../../ledger/writer.js";
 import { defineOperation, type OperationContext } from "../operation.js";
 
-export const logDir = (ctx: OperationContext): string => join(ctx.home, "log");
+export const logDir = (ctx: OperationContext): string => homeLogDir(ctx.home);
 
 const Encoding = z
   .enum(["utf8", "base64"])
@@ -39,22 +39,7 @@ function decodeEntry(data: string, encoding: "utf8" | "base64"): Uint8Array {
   return encoding === "utf8" ? utf8(data) : fromBase64(data, "entry");
 }
 
-// One writer per log directory and configuration, so concurrent appends in one process
-// (a server, a batch job) share its group commit instead of queuing on the directory lock.
-const writers = new Map<string, FsLog>();
-
-function openWritable(ctx: OperationContext): FsLog {
-  const dir = logDir(ctx);
-  const config = readLogConfig(dir);
-  const id = `${dir}\n${config.vkey}\n${config.key}`;
-  const cached = writers.get(id);
-  if (cached) return cached;
-  const key = new KeyStore(ctx.home).load(config.key);
-  const log = FsLog.open(dir, noteSignerFromSeed(config.origin, key.seed));
-  if (writers.size > 256) writers.clear();
-  writers.set(id, log);
-  return log;
-}
+const openWritable = (ctx: OperationContext): FsLog => openLogWriter(ctx.home);
 
 function cpOut(cp: {
   origin: string;
