@@ -11,6 +11,7 @@ import {
   suggest,
   typeName,
 } from "./diagnostics.js";
+import { GRAPH_ATTRIBUTES } from "./graph.js";
 import {
   type AttributeType,
   type Condition,
@@ -134,6 +135,9 @@ class PolicyChecker {
   ) {
     for (const ns of NAMESPACES)
       for (const [name, t] of Object.entries(schema.attributes[ns])) this.attrs.set(`${ns}.${name}`, t);
+    // Built-in metrics of the request's planned subgraph (graph.ts).
+    for (const [name, description] of Object.entries(GRAPH_ATTRIBUTES))
+      this.attrs.set(name, { type: "number", description });
   }
 
   private report(
@@ -243,9 +247,10 @@ class PolicyChecker {
     if (t) return t;
     const s = suggest(name, this.attrs.keys());
     const ns = name.split(".")[0]!;
-    const hint = (NAMESPACES as readonly string[]).includes(ns)
-      ? ""
-      : ` (attributes start with ${NAMESPACES.join(", ")})`;
+    const hint =
+      (NAMESPACES as readonly string[]).includes(ns) || ns === "graph"
+        ? ""
+        : ` (attributes start with ${NAMESPACES.join(", ")} or graph)`;
     this.report(
       path,
       "TF_LAC_UNKNOWN_ATTRIBUTE",

@@ -1,11 +1,21 @@
 /**
  * The compiler: a checked policy becomes a decision function. Conditions become closures,
- * reasons become pre-split templates, and rules are indexed by the attribute most of them
- * test for equality, so a request walks no YAML and no syntax tree.
+ * reasons become pre-split templates, and rules are indexed on the attributes they require to
+ * equal a literal (a bitset of candidate rules per value, ANDed across attributes), so a request
+ * walks no YAML and no syntax tree and evaluates only the rules that can apply.
  */
 import { TfError } from "../core/errors.js";
 import { checkDocuments, lacCheck, typeLabel } from "./checker.js";
 import { type Diagnostic, formatDiagnostic, suggest } from "./diagnostics.js";
+import {
+  checkGraphShape,
+  GRAPH_ATTRIBUTES,
+  type GraphInput,
+  type GraphMetric,
+  type GraphMetrics,
+  graphMetrics,
+  isGraphAttribute,
+} from "./graph.js";
 import {
   type AttributeType,
   type Condition,
@@ -16,7 +26,10 @@ import {
 } from "./model.js";
 import type { SourceInput } from "./source.js";
 
-export type LacRequest = Partial<Record<(typeof NAMESPACES)[number], Record<string, unknown>>>;
+export type LacRequest = Partial<Record<(typeof NAMESPACES)[number], Record<string, unknown>>> & {
+  /** The query's planned subgraph, for the built-in graph.* attributes. */
+  graph?: GraphInput;
+};
 
 export interface DecideOptions {
   /** Locale of the reasons (falls back to the policy's defaultLocale). */
@@ -52,8 +65,10 @@ export interface Decision {
 }
 
 /** Result of a condition: true, false, or undefined when an attribute it needs is absent. */
-type Test = (r: LacRequest) => boolean | undefined;
-type Getter = (r: LacRequest) => unknown;
+/** Attribute values of one request by slot (extracted once per request), and the request itself. */
+type Vals = unknown[];
+type Test = (a: Vals, r: LacRequest) => boolean | undefined;
+type Getter = (a: Vals, r: LacRequest) => unknown;
 
 interface CompiledRule {
   index: number;
@@ -68,8 +83,14 @@ export interface CompiledPolicy {
   readonly name: string;
   readonly version: string;
   readonly mode: Policy["mode"];
-  /** The attribute rules are indexed on, if any, and how many rules the index covers. */
+  /** The first (most selective) attribute rules are indexed on, if any, and how many rules it covers. */
   readonly index: { attribute: string; rules: number } | null;
+  /** Every indexed attribute, most rules first. */
+  readonly indexes: readonly { attribute: string; rules: number }[];
+  /** The graph.* metrics some rule or reason uses (computed per request only when reached). */
+  readonly graphMetrics: readonly GraphMetric[];
+  /** Attribute names the schema declares (namespace.name). */
+  readonly schemaAttributes: readonly string[];
   decide(request: LacRequest, options?: DecideOptions): Decision;
 }
 
@@ -100,25 +121,50 @@ export function policyInvalid(diagnostics: Diagnostic[]): TfError {
   );
 }
 
-const getter = (attr: string): Getter => {
-  const dot = attr.indexOf(".");
-  const ns = attr.slice(0, dot) as keyof LacRequest;
-  const key = attr.slice(dot + 1);
-  return (r) => {
-    const o = r[ns];
-    return o === undefined || o === null ? undefined : o[key];
-  };
-};
+const slotGetter =
+  (slot: number): Getter =>
+  (a) =>
+    a[slot];
 
 const BUILTIN_DEFAULT: Record<string, string> = {
   en: "No rule of policy {policy} allows this request, so it is denied by default.",
   de: "Keine Regel der Richtlinie {policy} erlaubt diese Anfrage; sie wird daher standardmäßig abgelehnt.",
 };
 
-type Template = (r: LacRequest) => string;
+type Template = (a: Vals, r: LacRequest) => string;
+
+/** Graph metrics named by conditions and reason texts (the only ones ever computed). */
+function graphMetricsUsed(p: Policy): GraphMetric[] {
+  const used = new Set<GraphMetric>();
+  const visit = (c: Condition | undefined): void => {
+    if (!c) return;
+    if ("all" in c) c.all.forEach(visit);
+    else if ("any" in c) c.any.forEach(visit);
+    else if ("not" in c) visit(c.not);
+    else {
+      for (const a of [c.attr, (c.value as { attr?: unknown } | undefined)?.attr])
+        if (typeof a === "string" && isGraphAttribute(a)) used.add(a.slice(6) as GraphMetric);
+    }
+  };
+  for (const r of p.rules) visit(r.when);
+  for (const texts of Object.values(p.reasons))
+    for (const text of Object.values(texts))
+      for (const m of text.matchAll(/\{(graph\.[A-Za-z]+)\}/g))
+        if (isGraphAttribute(m[1]!)) used.add(m[1]!.slice(6) as GraphMetric);
+  return [...used];
+}
 
 class Compiler {
   private readonly types = new Map<string, AttributeType>();
+  private readonly graphUsed: GraphMetric[];
+
+  private slot(attr: string): number {
+    const s = this.slots.get(attr);
+    if (s === undefined) throw new TfError("TF_INTERNAL", `attribute ${attr} has no slot`);
+    return s;
+  }
+  /** Metrics per planned-subgraph object: computed once per request, on first use. */
+  private readonly graphCache = new WeakMap<object, GraphMetrics>();
 
   constructor(
     private readonly policy: Policy,
@@ -126,6 +172,29 @@ class Compiler {
   ) {
     for (const ns of NAMESPACES)
       for (const [k, t] of Object.entries(schema.attributes[ns])) this.types.set(`${ns}.${k}`, t);
+    this.graphUsed = graphMetricsUsed(policy);
+    let i = 0;
+    for (const name of this.types.keys()) this.slots.set(name, i++);
+  }
+
+  /** Slot of each schema attribute in the values array `extract` fills per request. */
+  private readonly slots = new Map<string, number>();
+
+  private getter(attr: string): Getter {
+    if (!isGraphAttribute(attr)) return slotGetter(this.slot(attr));
+    const metric = attr.slice(6) as GraphMetric;
+    const wanted = new Set(this.graphUsed);
+    const cache = this.graphCache;
+    return (_a, r) => {
+      const g = r.graph;
+      if (g === undefined || g === null) return undefined;
+      let m = cache.get(g);
+      if (m === undefined) {
+        m = graphMetrics(g, wanted);
+        cache.set(g, m);
+      }
+      return m[metric];
+    };
   }
 
   compile(): CompiledPolicy {
@@ -139,24 +208,32 @@ class Compiler {
       obligations: r.obligations.map((o) => ({ ...o, rule: r.id })),
     }));
     const templates = this.templates();
-    const { index, lookup } = buildIndex(p, rules, this.types);
+    const { indexes, candidates } = buildIndex(p, rules, this.types, this.slots);
+    const extract = extractor([...this.types.keys()]);
     const combining = p.combining;
+    const firstApplicable = combining === "first-applicable";
     const policyInfo = { name: p.metadata.name, version: p.metadata.version };
-    const validate = requestValidator(this.types);
+    const validate = requestValidator(this.types, this.slots);
+    const locales = localePicker(p);
+    const defaultKey = p.defaultReason ?? "default-deny";
 
     const decide = (request: LacRequest, options: DecideOptions = {}): Decision => {
-      if (options.validate !== false) validate(request);
-      const candidates = lookup(request);
+      const validating = options.validate !== false;
+      if (validating) checkRequestObject(request);
+      const a = extract(request);
+      if (validating) validate(request, a);
       const allow: CompiledRule[] = [];
       const deny: CompiledRule[] = [];
       const notEvaluable: string[] = [];
-      for (const rule of candidates) {
-        const t = rule.test(request);
+      candidates(a, (rule) => {
+        const t = rule.test(a, request);
+        if (t === true) {
+          (rule.allow ? allow : deny).push(rule);
+          return firstApplicable;
+        }
         if (t === undefined) notEvaluable.push(rule.id);
-        if (t !== true) continue;
-        (rule.allow ? allow : deny).push(rule);
-        if (combining === "first-applicable") break;
-      }
+        return false;
+      });
       let deciding: CompiledRule[];
       let verdict: "allow" | "deny";
       if (combining === "permit-overrides")
@@ -166,20 +243,16 @@ class Compiler {
       else [verdict, deciding] = [allow.length ? "allow" : "deny", allow.length ? allow : deny];
       const defaulted = deciding.length === 0;
       if (defaulted) verdict = "deny";
-      const locale = pickLocale(options.locale, p);
+      const locale = locales(options.locale);
       const reasons: Reason[] = defaulted
-        ? [
-            {
-              rule: null,
-              key: p.defaultReason ?? "default-deny",
-              text: templates.render(p.defaultReason, locale, request),
-            },
-          ]
+        ? [{ rule: null, key: defaultKey, text: templates.render(p.defaultReason, locale, a, request) }]
         : deciding.map((r) => ({
             rule: r.id,
             key: r.reasonKey,
-            text: templates.render(r.reasonKey, locale, request),
+            text: templates.render(r.reasonKey, locale, a, request),
           }));
+      const obligations: Decision["obligations"] = [];
+      if (verdict === "allow") for (const r of deciding) for (const o of r.obligations) obligations.push(o);
       return {
         decision: p.mode === "audit" ? "allow" : verdict,
         policyDecision: verdict,
@@ -189,27 +262,37 @@ class Compiler {
         defaulted,
         reasons,
         locale,
-        obligations: verdict === "allow" ? deciding.flatMap((r) => r.obligations) : [],
+        obligations,
         policy: policyInfo,
         policyVersion: policyInfo.version,
         notEvaluable,
       };
     };
-    return { name: policyInfo.name, version: policyInfo.version, mode: p.mode, index, decide };
+    return {
+      name: policyInfo.name,
+      version: policyInfo.version,
+      mode: p.mode,
+      index: indexes[0] ?? null,
+      indexes,
+      graphMetrics: this.graphUsed,
+      schemaAttributes: [...this.types.keys()],
+      decide,
+    };
   }
 
   private operand(v: unknown): Getter {
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) return getter((v as { attr: string }).attr);
+    if (v !== null && typeof v === "object" && !Array.isArray(v))
+      return this.getter((v as { attr: string }).attr);
     return () => v;
   }
 
   private condition(c: Condition): Test {
     if ("all" in c) {
       const parts = c.all.map((x) => this.condition(x));
-      return (r) => {
+      return (a, r) => {
         let unknown = false;
         for (const t of parts) {
-          const v = t(r);
+          const v = t(a, r);
           if (v === false) return false;
           if (v === undefined) unknown = true;
         }
@@ -218,10 +301,10 @@ class Compiler {
     }
     if ("any" in c) {
       const parts = c.any.map((x) => this.condition(x));
-      return (r) => {
+      return (a, r) => {
         let unknown = false;
         for (const t of parts) {
-          const v = t(r);
+          const v = t(a, r);
           if (v === true) return true;
           if (v === undefined) unknown = true;
         }
@@ -230,13 +313,19 @@ class Compiler {
     }
     if ("not" in c) {
       const inner = this.condition(c.not);
-      return (r) => {
-        const v = inner(r);
+      return (a, r) => {
+        const v = inner(a, r);
         return v === undefined ? undefined : !v;
       };
     }
-    const get = getter(c.attr);
-    if (c.op === "exists") return (r) => get(r) !== undefined && get(r) !== null;
+    const fast = isGraphAttribute(c.attr) ? undefined : literalTest(c, this.slot(c.attr));
+    if (fast) return fast;
+    const get = this.getter(c.attr);
+    if (c.op === "exists")
+      return (a, r) => {
+        const x = get(a, r);
+        return x !== undefined && x !== null;
+      };
     const isRef = c.value !== null && typeof c.value === "object" && !Array.isArray(c.value);
     const rhs = this.operand(c.value);
     const missing = (x: unknown) => x === undefined || x === null;
@@ -246,14 +335,14 @@ class Compiler {
         const want = c.op === "eq";
         if (!isRef) {
           const lit = c.value;
-          return (r) => {
-            const x = get(r);
+          return (a, r) => {
+            const x = get(a, r);
             return missing(x) ? undefined : (x === lit) === want;
           };
         }
-        return (r) => {
-          const x = get(r);
-          const y = rhs(r);
+        return (a, r) => {
+          const x = get(a, r);
+          const y = rhs(a, r);
           return missing(x) || missing(y) ? undefined : (x === y) === want;
         };
       }
@@ -262,67 +351,98 @@ class Compiler {
         const want = c.op === "in";
         if (!isRef) {
           const set = new Set(c.value as unknown[]);
-          return (r) => {
-            const x = get(r);
+          return (a, r) => {
+            const x = get(a, r);
             return missing(x) ? undefined : set.has(x) === want;
           };
         }
-        return (r) => {
-          const x = get(r);
-          const y = rhs(r);
+        return (a, r) => {
+          const x = get(a, r);
+          const y = rhs(a, r);
           return missing(x) || !Array.isArray(y) ? undefined : y.includes(x) === want;
         };
       }
       case "contains":
-        return (r) => {
-          const x = get(r);
-          const y = rhs(r);
+        return (a, r) => {
+          const x = get(a, r);
+          const y = rhs(a, r);
           return !Array.isArray(x) || missing(y) ? undefined : x.includes(y);
         };
       default: {
+        const op = c.op;
+        if (!isRef) {
+          const lit = c.value as number;
+          switch (op) {
+            case "lt":
+              return (a, r) => {
+                const x = get(a, r);
+                return typeof x !== "number" ? undefined : x < lit;
+              };
+            case "le":
+              return (a, r) => {
+                const x = get(a, r);
+                return typeof x !== "number" ? undefined : x <= lit;
+              };
+            case "gt":
+              return (a, r) => {
+                const x = get(a, r);
+                return typeof x !== "number" ? undefined : x > lit;
+              };
+            default:
+              return (a, r) => {
+                const x = get(a, r);
+                return typeof x !== "number" ? undefined : x >= lit;
+              };
+          }
+        }
         const cmp =
-          c.op === "lt"
+          op === "lt"
             ? (a: number, b: number) => a < b
-            : c.op === "le"
+            : op === "le"
               ? (a: number, b: number) => a <= b
-              : c.op === "gt"
+              : op === "gt"
                 ? (a: number, b: number) => a > b
                 : (a: number, b: number) => a >= b;
-        return (r) => {
-          const x = get(r);
-          const y = rhs(r);
+        return (a, r) => {
+          const x = get(a, r);
+          const y = rhs(a, r);
           return typeof x !== "number" || typeof y !== "number" ? undefined : cmp(x, y);
         };
       }
     }
   }
 
-  /** Reason texts split once into literal and attribute parts. */
+  /** Reason texts split once into literal and attribute parts, per key and locale on first use. */
   private templates() {
     const p = this.policy;
-    const compiled = new Map<string, Template>();
+    const compiled = new Map<string | undefined, Map<string, Template>>();
     const compileText = (text: string): Template => {
+      // Literal text and the policy's own name/version fold into constant strings.
       const parts: (string | Getter)[] = [];
+      const lit = (t: string) => {
+        if (typeof parts[parts.length - 1] === "string") parts[parts.length - 1] += t;
+        else parts.push(t);
+      };
       let last = 0;
       for (const m of text.matchAll(/\{([^{}]*)\}/g)) {
-        parts.push(text.slice(last, m.index));
+        lit(text.slice(last, m.index));
         const name = m[1]!;
-        parts.push(
-          name === "policy"
-            ? () => p.metadata.name
-            : name === "policyVersion"
-              ? () => p.metadata.version
-              : getter(name),
-        );
+        if (name === "policy") lit(p.metadata.name);
+        else if (name === "policyVersion") lit(p.metadata.version);
+        else parts.push(this.getter(name));
         last = m.index! + m[0].length;
       }
-      parts.push(text.slice(last));
-      return (r) => {
+      lit(text.slice(last));
+      if (parts.length === 1) {
+        const constant = parts[0] as string;
+        return () => constant;
+      }
+      return (a, r) => {
         let s = "";
         for (const part of parts) {
           if (typeof part === "string") s += part;
           else {
-            const v = part(r);
+            const v = part(a, r);
             s += v === undefined || v === null ? "(unknown)" : Array.isArray(v) ? v.join(", ") : String(v);
           }
         }
@@ -330,33 +450,148 @@ class Compiler {
       };
     };
     return {
-      render: (key: string | undefined, locale: string, r: LacRequest): string => {
-        const texts = key === undefined ? BUILTIN_DEFAULT : (p.reasons[key] ?? BUILTIN_DEFAULT);
-        const text =
-          texts[locale] ?? texts[p.defaultLocale] ?? texts.en ?? Object.values(texts)[0] ?? key ?? "";
-        const id = `${key ?? ""}\0${text}`;
-        let t = compiled.get(id);
-        if (!t) {
-          t = compileText(text);
-          compiled.set(id, t);
+      render: (key: string | undefined, locale: string, a: Vals, r: LacRequest): string => {
+        let byLocale = compiled.get(key);
+        if (!byLocale) {
+          byLocale = new Map();
+          compiled.set(key, byLocale);
         }
-        return t(r);
+        let t = byLocale.get(locale);
+        if (!t) {
+          const texts = key === undefined ? BUILTIN_DEFAULT : (p.reasons[key] ?? BUILTIN_DEFAULT);
+          const text =
+            texts[locale] ?? texts[p.defaultLocale] ?? texts.en ?? Object.values(texts)[0] ?? key ?? "";
+          t = compileText(text);
+          byLocale.set(locale, t);
+        }
+        return t(a, r);
       },
     };
   }
 }
 
-function pickLocale(wanted: string | undefined, p: Policy): string {
-  if (wanted === undefined) return p.defaultLocale;
-  const available = new Set(Object.values(p.reasons).flatMap((t) => Object.keys(t)));
-  if (available.size === 0) available.add("en").add("de");
-  if (available.has(wanted)) return wanted;
-  const base = wanted.split("-")[0]!;
-  return available.has(base) ? base : p.defaultLocale;
+/**
+ * The hot path: a request attribute against a literal, reading request[ns][key] inline (no getter
+ * call). Semantics are those of the general closures below.
+ */
+function literalTest(c: { attr: string; op: string; value?: unknown }, slot: number): Test | undefined {
+  const v = c.value;
+  if (v === undefined || (v !== null && typeof v === "object" && !Array.isArray(v))) return undefined;
+  switch (c.op) {
+    case "eq":
+      return (a) => {
+        const x = a[slot];
+        return x === undefined || x === null ? undefined : x === v;
+      };
+    case "ne":
+      return (a) => {
+        const x = a[slot];
+        return x === undefined || x === null ? undefined : x !== v;
+      };
+    case "in":
+    case "not_in": {
+      const set = new Set(v as unknown[]);
+      const want = c.op === "in";
+      return (a) => {
+        const x = a[slot];
+        return x === undefined || x === null ? undefined : set.has(x) === want;
+      };
+    }
+    case "lt":
+    case "le":
+    case "gt":
+    case "ge": {
+      const n = v as number;
+      const op = c.op;
+      return op === "lt"
+        ? (a) => {
+            const x = a[slot];
+            return typeof x === "number" ? x < n : undefined;
+          }
+        : op === "le"
+          ? (a) => {
+              const x = a[slot];
+              return typeof x === "number" ? x <= n : undefined;
+            }
+          : op === "gt"
+            ? (a) => {
+                const x = a[slot];
+                return typeof x === "number" ? x > n : undefined;
+              }
+            : (a) => {
+                const x = a[slot];
+                return typeof x === "number" ? x >= n : undefined;
+              };
+    }
+    default:
+      return undefined;
+  }
 }
 
-/** The equality tests a rule requires of `attr` (top level, or inside a top-level all:). */
-function requiredValues(c: Condition | undefined, attr: string): unknown[] | undefined {
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The per-request extraction of attribute values into slots. Generated as straight-line code
+ * (`r.subject.role`, …) so each property load has its own inline cache; names are checked
+ * identifiers. Falls back to a loop where code generation is unavailable.
+ */
+function extractor(names: string[]): (r: LacRequest) => Vals {
+  const parts = names.map((n) => {
+    const dot = n.indexOf(".");
+    return [n.slice(0, dot), n.slice(dot + 1)] as const;
+  });
+  if (parts.every(([ns, k]) => IDENT.test(ns) && IDENT.test(k))) {
+    const lines = [`const a = new Array(${names.length});`, "let o;"];
+    let current = "";
+    parts.forEach(([ns, k], i) => {
+      if (ns !== current) {
+        lines.push(`o = r.${ns}; if (o === null || typeof o !== "object") o = undefined;`);
+        current = ns;
+      }
+      // Inherited members (toString, constructor, …) are not request attributes.
+      const load = k in Object.prototype ? `(Object.hasOwn(o, "${k}") ? o.${k} : undefined)` : `o.${k}`;
+      lines.push(`a[${i}] = o === undefined ? undefined : ${load};`);
+    });
+    lines.push("return a;");
+    try {
+      return new Function("r", lines.join("\n")) as (r: LacRequest) => Vals;
+    } catch {
+      // e.g. a runtime that forbids eval: use the loop below
+    }
+  }
+  return (r) => {
+    const a = new Array(parts.length);
+    for (let i = 0; i < parts.length; i++) {
+      const [ns, k] = parts[i]!;
+      const o = (r as Record<string, unknown>)[ns];
+      a[i] =
+        o !== null && typeof o === "object" && Object.hasOwn(o, k)
+          ? (o as Record<string, unknown>)[k]
+          : undefined;
+    }
+    return a;
+  };
+}
+
+/** The locale a decision uses: the wanted one, its base language, else the policy's default. */
+function localePicker(p: Policy): (wanted: string | undefined) => string {
+  const available = new Set(Object.values(p.reasons).flatMap((t) => Object.keys(t)));
+  if (available.size === 0) available.add("en").add("de");
+  const cache = new Map<string, string>();
+  return (wanted) => {
+    if (wanted === undefined) return p.defaultLocale;
+    let got = cache.get(wanted);
+    if (got === undefined) {
+      const base = wanted.split("-")[0]!;
+      got = available.has(wanted) ? wanted : available.has(base) ? base : p.defaultLocale;
+      if (cache.size < 256) cache.set(wanted, got);
+    }
+    return got;
+  };
+}
+
+/** The equality tests a rule requires of `attr` (top level, or inside top-level all:s). */
+export function requiredValues(c: Condition | undefined, attr: string): unknown[] | undefined {
   if (!c) return undefined;
   if ("attr" in c) {
     const literal =
@@ -375,64 +610,130 @@ function requiredValues(c: Condition | undefined, attr: string): unknown[] | und
   return undefined;
 }
 
+/** At most this many attributes are indexed: each costs one lookup and a few word ANDs per request. */
+const MAX_INDEXED = 12;
+
 /**
- * Picks the scalar attribute that the most rules require to equal a literal, and maps each
- * value to the rules that can apply (indexed ones for that value plus every unindexed rule,
- * in policy order, so first-applicable keeps its meaning).
+ * Indexes rules on every scalar attribute that at least two rules require to equal a literal
+ * (`eq`, or `in` a list, at the top of the condition or inside top-level `all:`s). For each such
+ * attribute and each value, a bitset holds the rules that can still apply: those requiring that
+ * value and those not testing the attribute. A request ANDs the bitsets of its values and
+ * evaluates the surviving rules in policy order (so first-applicable keeps its meaning).
+ *
+ * Soundness: a rule is dropped only when a required conjunct is definitely false (the attribute
+ * is present with another value), which makes the whole rule false — never "not evaluable". An
+ * absent attribute drops nothing, so `notEvaluable` is exactly what a linear scan reports.
  */
-function buildIndex(p: Policy, rules: CompiledRule[], types: Map<string, AttributeType>) {
-  const counts = new Map<string, number>();
+function buildIndex(
+  p: Policy,
+  rules: CompiledRule[],
+  types: Map<string, AttributeType>,
+  slots: Map<string, number>,
+) {
+  const n = rules.length;
+  const words = Math.max(1, Math.ceil(n / 32));
+  const full = new Uint32Array(words);
+  for (let i = 0; i < n; i++) full[i >>> 5]! |= 1 << (i & 31);
+  const chosen: { attribute: string; rules: number; required: (unknown[] | undefined)[] }[] = [];
   for (const [name, t] of types) {
     if (t.type === "set") continue;
-    const n = p.rules.filter((r) => requiredValues(r.when, name)).length;
-    if (n >= 2) counts.set(name, n);
+    const required = p.rules.map((r) => requiredValues(r.when, name));
+    const count = required.filter(Boolean).length;
+    if (count >= 2) chosen.push({ attribute: name, rules: count, required });
   }
-  const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
-  if (!best) return { index: null, lookup: (_r: LacRequest) => rules };
-  const [attr] = best;
-  const get = getter(attr);
-  const unindexed: CompiledRule[] = [];
-  const byValue = new Map<unknown, CompiledRule[]>();
-  const required = p.rules.map((r) => requiredValues(r.when, attr));
-  rules.forEach((rule, i) => {
-    if (!required[i]) unindexed.push(rule);
-  });
-  for (const vals of required) for (const v of vals ?? []) byValue.set(v, []);
-  for (const [v, list] of byValue)
-    rules.forEach((rule, i) => {
-      const req = required[i];
-      if (!req || req.includes(v)) list.push(rule);
+  chosen.sort((a, b) => b.rules - a.rules || (a.attribute < b.attribute ? -1 : 1));
+  chosen.length = Math.min(chosen.length, MAX_INDEXED);
+
+  const gets: number[] = [];
+  const maps: Map<unknown, Uint32Array>[] = [];
+  const others: Uint32Array[] = [];
+  for (const { attribute, required } of chosen) {
+    const other = new Uint32Array(words);
+    required.forEach((req, i) => {
+      if (!req) other[i >>> 5]! |= 1 << (i & 31);
     });
-  return {
-    index: { attribute: attr, rules: rules.length - unindexed.length },
-    lookup: (r: LacRequest) => byValue.get(get(r)) ?? unindexed,
+    const byValue = new Map<unknown, Uint32Array>();
+    required.forEach((req, i) => {
+      for (const v of req ?? []) {
+        let m = byValue.get(v);
+        if (!m) {
+          m = other.slice();
+          byValue.set(v, m);
+        }
+        m[i >>> 5]! |= 1 << (i & 31);
+      }
+    });
+    gets.push(slots.get(attribute)!);
+    maps.push(byValue);
+    others.push(other);
+  }
+  const k = gets.length;
+  const scratch = new Uint32Array(words);
+  /** Calls visit on each candidate rule in policy order until it returns true. */
+  const candidates = (vals: Vals, visit: (rule: CompiledRule) => boolean): void => {
+    if (k === 0) {
+      for (let i = 0; i < n; i++) if (visit(rules[i]!)) return;
+      return;
+    }
+    scratch.set(full);
+    for (let a = 0; a < k; a++) {
+      const v = vals[gets[a]!];
+      if (v === undefined || v === null) continue;
+      const m = maps[a]!.get(v) ?? others[a]!;
+      for (let w = 0; w < words; w++) scratch[w]! &= m[w]!;
+    }
+    // Decisions are synchronous and rule tests never re-enter decide, so one scratch suffices.
+    for (let w = 0; w < words; w++) {
+      let bits = scratch[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        const i = (w << 5) + 31 - Math.clz32(low);
+        if (visit(rules[i]!)) return;
+        bits ^= low;
+      }
+    }
   };
+  return { indexes: chosen.map(({ attribute, rules }) => ({ attribute, rules })), candidates };
 }
 
 /** Validates a request's shape and attribute types against the schema. */
-function requestValidator(types: Map<string, AttributeType>) {
+/** The exact checks, with messages; run only when the fast check below finds something. */
+function slowValidator(types: Map<string, AttributeType>) {
   const names = [...types.keys()];
+  const byNs = new Map<string, Map<string, AttributeType>>();
+  for (const ns of NAMESPACES) byNs.set(ns, new Map());
+  for (const [name, t] of types) {
+    const dot = name.indexOf(".");
+    byNs.get(name.slice(0, dot))!.set(name.slice(dot + 1), t);
+  }
+  const sections = [...NAMESPACES, "graph"];
   const fail = (message: string, details: Record<string, unknown>) => {
     throw new TfError("TF_LAC_REQUEST_INVALID", message, { details });
   };
   return (request: LacRequest): void => {
-    if (request === null || typeof request !== "object" || Array.isArray(request))
-      fail("The request must be an object with subject, resource, action and context", {});
-    for (const [ns, attrs] of Object.entries(request)) {
-      if (!(NAMESPACES as readonly string[]).includes(ns)) {
-        const s = suggest(ns, NAMESPACES);
+    for (const ns in request) {
+      const attrs = (request as Record<string, unknown>)[ns];
+      const declared = byNs.get(ns);
+      if (declared === undefined) {
+        if (ns === "graph") {
+          if (attrs !== undefined && attrs !== null) checkGraphShape(attrs);
+          continue;
+        }
+        const s = suggest(ns, sections);
         fail(
           `Unknown request section ${JSON.stringify(ns)}${s ? ` (did you mean ${JSON.stringify(s)}?)` : ""}`,
           { attribute: ns, suggestion: s },
         );
+        continue;
       }
       if (attrs === undefined || attrs === null) continue;
       if (typeof attrs !== "object" || Array.isArray(attrs))
         fail(`request.${ns} must be an object`, { attribute: ns });
-      for (const [k, v] of Object.entries(attrs)) {
-        const name = `${ns}.${k}`;
-        const t = types.get(name);
+      for (const k in attrs as Record<string, unknown>) {
+        const v = (attrs as Record<string, unknown>)[k];
+        const t = declared.get(k);
         if (!t) {
+          const name = `${ns}.${k}`;
           const s = suggest(name, names);
           fail(
             `Unknown attribute ${name} in the request${s ? ` (did you mean ${JSON.stringify(s)}?)` : ""}`,
@@ -440,25 +741,102 @@ function requestValidator(types: Map<string, AttributeType>) {
           );
           continue;
         }
-        if (v === null) continue;
+        if (v === null || v === undefined) continue;
         const ok =
           t.type === "set"
             ? Array.isArray(v) && v.every((x) => typeof x === "string")
             : t.type === "enum"
               ? typeof v === "string" && t.values.includes(v)
               : typeof v === t.type;
-        if (!ok)
+        if (!ok) {
+          const name = `${ns}.${k}`;
           fail(`request ${name} is ${JSON.stringify(v)}, but the schema declares ${typeLabel(t)}`, {
             attribute: name,
             expected: typeLabel(t),
             found: JSON.stringify(v),
           });
+        }
       }
     }
   };
 }
 
-/** Parses a request document (JSON text) for `decide`; malformed JSON is TF_JSON_MALFORMED. */
+const typeCheck = (t: AttributeType): ((x: unknown) => boolean) => {
+  if (t.type === "set") return (x) => Array.isArray(x) && x.every((e) => typeof e === "string");
+  if (t.type === "enum") {
+    const values = new Set(t.values);
+    return (x) => typeof x === "string" && values.has(x);
+  }
+  const want = t.type;
+  return (x) => typeof x === want;
+};
+
+/** The request object itself (checked before attribute values are extracted). */
+export function checkRequestObject(request: unknown): void {
+  if (request === null || typeof request !== "object" || Array.isArray(request))
+    throw new TfError(
+      "TF_LAC_REQUEST_INVALID",
+      "The request must be an object with subject, resource, action and context",
+      { details: {} },
+    );
+}
+
+/**
+ * Validates a request's shape and attribute types against the schema. The fast path counts keys
+ * and type-checks the extracted values; anything unexpected reruns the exact checks, which throw
+ * TF_LAC_REQUEST_INVALID with the attribute and a suggestion.
+ */
+function requestValidator(types: Map<string, AttributeType>, slots: Map<string, number>) {
+  const slow = slowValidator(types);
+  const nsSlots = new Map<string, number[]>();
+  for (const ns of NAMESPACES) nsSlots.set(ns, []);
+  const checks: ((x: unknown) => boolean)[] = [];
+  for (const [name, t] of types) {
+    nsSlots.get(name.slice(0, name.indexOf(".")))!.push(slots.get(name)!);
+    checks[slots.get(name)!] = typeCheck(t);
+  }
+  return (request: LacRequest, a: Vals): void => {
+    let ok = true;
+    for (const ns in request) {
+      const attrs = (request as Record<string, unknown>)[ns];
+      const own = nsSlots.get(ns);
+      if (own === undefined) {
+        if (ns === "graph") {
+          if (attrs !== undefined && attrs !== null) checkGraphShape(attrs);
+          continue;
+        }
+        ok = false;
+        break;
+      }
+      if (attrs === undefined || attrs === null) continue;
+      if (typeof attrs !== "object" || Array.isArray(attrs)) {
+        ok = false;
+        break;
+      }
+      let keys = 0;
+      for (const _ in attrs) keys++;
+      let present = 0;
+      for (let i = 0; i < own.length; i++) if (a[own[i]!] !== undefined) present++;
+      if (keys !== present) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok)
+      for (let i = 0; i < checks.length; i++) {
+        const x = a[i];
+        if (x !== undefined && x !== null && !checks[i]!(x)) {
+          ok = false;
+          break;
+        }
+      }
+    if (!ok) slow(request);
+  };
+}
+
+/** Names of the built-in graph attributes, for documentation and tooling. */
+export const BUILTIN_ATTRIBUTES: readonly string[] = Object.keys(GRAPH_ATTRIBUTES);
+
 export function parseLacRequest(text: string, file = "request"): LacRequest {
   let value: unknown;
   try {

@@ -65,7 +65,15 @@ export const Obligation = z.discriminatedUnion("preset", [
     keepLast: z.number().int().min(0).max(64).default(0),
     char: z.string().length(1).default("*"),
   }),
-  z.strictObject({ preset: z.literal("bucket"), field: Field, size: z.number().positive() }),
+  z.strictObject({
+    preset: z.literal("bucket"),
+    field: Field,
+    size: z.number().positive().finite(),
+    as: z
+      .enum(["lower", "range"])
+      .optional()
+      .describe("lower: the bucket's lower bound (a number, default); range: a label like [20, 30)"),
+  }),
   z.strictObject({ preset: z.literal("top-k"), field: Field, k: z.number().int().min(1) }),
   z.strictObject({ preset: z.literal("generalize"), field: Field, level: z.number().int().min(1).max(16) }),
   z.strictObject({ preset: z.literal("drop"), field: Field }),

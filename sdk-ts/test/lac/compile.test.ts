@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isTfError } from "../../src/core/errors.js";
 import { compilePolicy, parseLacRequest } from "../../src/lac/compile.js";
@@ -293,5 +294,339 @@ describe("the shipped example policies", () => {
       mode: "audit",
       decidingRules: ["deny-everything-else"],
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Differential test: the indexed, compiled decide == a straightforward reference interpreter.
+
+type Cond = { attr: string; op: string; value?: unknown } | { all: Cond[] } | { any: Cond[] } | { not: Cond };
+
+const DIFF_SCHEMA = {
+  apiVersion: "trustfabric.dev/lac/v1",
+  kind: "Schema",
+  metadata: { name: "diff" },
+  attributes: {
+    subject: {
+      a: { type: "enum", values: ["x", "y", "z"] },
+      n: { type: "number" },
+      b: { type: "boolean" },
+      s: { type: "string" },
+      set: { type: "set", values: ["p", "q", "r"] },
+    },
+    resource: { e: { type: "enum", values: ["x", "y", "z"] }, m: { type: "number" } },
+    context: { t: { type: "string" } },
+  },
+};
+const ENUMS = ["x", "y", "z"];
+const STRS = ["u", "v", "w"];
+
+const enumLit = fc.constantFrom(...ENUMS);
+const strLit = fc.constantFrom(...STRS);
+const numLit = fc.integer({ min: 0, max: 4 });
+const testArb: fc.Arbitrary<Cond> = fc.oneof(
+  fc.record({
+    attr: fc.constantFrom("subject.a", "resource.e"),
+    op: fc.constantFrom("eq", "ne"),
+    value: fc.oneof(enumLit, fc.constant({ attr: "resource.e" }), fc.constant({ attr: "subject.a" })),
+  }),
+  fc.record({
+    attr: fc.constantFrom("subject.a", "resource.e"),
+    op: fc.constantFrom("in", "not_in"),
+    value: fc.oneof(fc.uniqueArray(enumLit, { minLength: 1 }), fc.constant({ attr: "subject.set" })),
+  }),
+  fc.record({ attr: fc.constant("subject.s"), op: fc.constantFrom("eq", "ne"), value: strLit }),
+  fc
+    .record({
+      attr: fc.constant("context.t"),
+      op: fc.constantFrom("in", "eq"),
+      value: fc.oneof(strLit, fc.array(strLit, { minLength: 1 })),
+    })
+    .map((c) => ({ ...c, op: Array.isArray(c.value) ? "in" : "eq" })),
+  fc.record({
+    attr: fc.constantFrom("subject.n", "resource.m"),
+    op: fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"),
+    value: fc.oneof(numLit, fc.constant({ attr: "resource.m" })),
+  }),
+  fc.record({
+    attr: fc.constantFrom("subject.n"),
+    op: fc.constant("in"),
+    value: fc.array(numLit, { minLength: 1 }),
+  }),
+  fc.record({ attr: fc.constant("subject.b"), op: fc.constantFrom("eq", "ne"), value: fc.boolean() }),
+  fc.record({
+    attr: fc.constant("subject.set"),
+    op: fc.constant("contains"),
+    value: fc.constantFrom("p", "q", "r"),
+  }),
+  fc.record({
+    attr: fc.constantFrom("subject.a", "subject.n", "subject.set", "context.t", "graph.nodeCount"),
+    op: fc.constant("exists"),
+  }),
+  fc.record({
+    attr: fc.constantFrom("graph.componentSize", "graph.maxDegree", "graph.pathLength"),
+    op: fc.constantFrom("gt", "le"),
+    value: numLit,
+  }),
+);
+const condArb: fc.Arbitrary<Cond> = fc.letrec<{ c: Cond }>((tie) => ({
+  c: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    testArb,
+    fc.record({ all: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ any: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ not: tie("c") }),
+  ),
+})).c;
+// Index-friendly rules: equality tests on top of an all:, as real policies write them.
+const indexedArb: fc.Arbitrary<Cond> = fc
+  .tuple(
+    fc.oneof(
+      fc.record({ attr: fc.constant("subject.a"), op: fc.constant("eq"), value: enumLit }),
+      fc.record({
+        attr: fc.constant("resource.e"),
+        op: fc.constant("in"),
+        value: fc.uniqueArray(enumLit, { minLength: 1 }),
+      }),
+      fc.record({ attr: fc.constant("subject.b"), op: fc.constant("eq"), value: fc.boolean() }),
+      fc.record({ attr: fc.constant("subject.n"), op: fc.constant("eq"), value: numLit }),
+    ),
+    fc.array(condArb, { maxLength: 2 }),
+  )
+  .map(([head, rest]) => ({ all: [head, ...rest] }));
+
+const ruleArb = fc.record({
+  effect: fc.constantFrom("allow", "deny"),
+  when: fc.option(fc.oneof(condArb, indexedArb, indexedArb), { nil: undefined }),
+  obligations: fc.constantFrom([], [{ preset: "drop", field: "f" }]),
+});
+const policyArb = fc.record({
+  rules: fc.array(ruleArb, { minLength: 1, maxLength: 40 }),
+  combining: fc.constantFrom("deny-overrides", "permit-overrides", "first-applicable"),
+  mode: fc.constantFrom("audit", "enforce"),
+});
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(fc.oneof(a, a, a, fc.constant(null)), { nil: undefined });
+const requestArb = fc.record({
+  subject: fc.record(
+    {
+      a: maybe(enumLit),
+      n: maybe(numLit),
+      b: maybe(fc.boolean()),
+      s: maybe(strLit),
+      set: maybe(fc.subarray(["p", "q", "r"])),
+    },
+    { requiredKeys: [] },
+  ),
+  resource: fc.record({ e: maybe(enumLit), m: maybe(numLit) }, { requiredKeys: [] }),
+  context: fc.record({ t: maybe(strLit) }, { requiredKeys: [] }),
+  graph: fc.option(
+    fc.record({
+      edges: fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })), {
+        maxLength: 10,
+      }),
+      seeds: fc.option(fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 2 }), { nil: undefined }),
+    }),
+    { nil: undefined },
+  ),
+});
+
+type Req = Record<string, Record<string, unknown> | undefined> & { graph?: unknown };
+
+/** The reference: walk the condition tree for every rule, in order; no index, no closures. */
+function referenceDecide(
+  p: {
+    rules: { id: string; effect: string; when?: Cond; obligations: unknown[] }[];
+    combining: string;
+    mode: string;
+  },
+  r: Req,
+) {
+  const value = (attr: string): unknown => {
+    const [ns, key] = attr.split(".") as [string, string];
+    if (ns === "graph") {
+      if (!r.graph) return undefined;
+      return (graphMetricsRef(r.graph as never) as Record<string, unknown>)[key];
+    }
+    const v = r[ns]?.[key];
+    return v === null ? undefined : v;
+  };
+  const operand = (v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? value((v as { attr: string }).attr) : v;
+  const ev = (c: Cond): boolean | undefined => {
+    if ("all" in c) {
+      const vs = c.all.map(ev);
+      return vs.includes(false) ? false : vs.includes(undefined) ? undefined : true;
+    }
+    if ("any" in c) {
+      const vs = c.any.map(ev);
+      return vs.includes(true) ? true : vs.includes(undefined) ? undefined : false;
+    }
+    if ("not" in c) {
+      const v = ev(c.not);
+      return v === undefined ? undefined : !v;
+    }
+    const x = value(c.attr);
+    if (c.op === "exists") return x !== undefined;
+    const y = operand(c.value);
+    if (x === undefined) return undefined;
+    switch (c.op) {
+      case "eq":
+        return y === undefined ? undefined : x === y;
+      case "ne":
+        return y === undefined ? undefined : x !== y;
+      case "in":
+        return Array.isArray(y) ? y.includes(x) : undefined;
+      case "not_in":
+        return Array.isArray(y) ? !y.includes(x) : undefined;
+      case "contains":
+        return Array.isArray(x) && y !== undefined ? x.includes(y) : undefined;
+      default:
+        if (typeof x !== "number" || typeof y !== "number") return undefined;
+        return c.op === "lt" ? x < y : c.op === "le" ? x <= y : c.op === "gt" ? x > y : x >= y;
+    }
+  };
+  const allow: string[] = [];
+  const deny: string[] = [];
+  const notEvaluable: string[] = [];
+  for (const rule of p.rules) {
+    const t = rule.when === undefined ? true : ev(rule.when);
+    if (t === undefined) notEvaluable.push(rule.id);
+    if (t !== true) continue;
+    (rule.effect === "allow" ? allow : deny).push(rule.id);
+    if (p.combining === "first-applicable") break;
+  }
+  let verdict: "allow" | "deny";
+  let deciding: string[];
+  if (p.combining === "permit-overrides")
+    [verdict, deciding] = allow.length ? ["allow", allow] : ["deny", deny];
+  else if (p.combining === "deny-overrides")
+    [verdict, deciding] = deny.length ? ["deny", deny] : ["allow", allow];
+  else [verdict, deciding] = allow.length ? ["allow", allow] : ["deny", deny];
+  if (deciding.length === 0) verdict = "deny";
+  const obligations =
+    verdict === "allow"
+      ? deciding.flatMap((id) =>
+          p.rules.find((x) => x.id === id)!.obligations.map((o) => ({ ...(o as object), rule: id })),
+        )
+      : [];
+  return {
+    decision: p.mode === "audit" ? "allow" : verdict,
+    policyDecision: verdict,
+    decidingRules: deciding,
+    defaulted: deciding.length === 0,
+    notEvaluable,
+    obligations,
+  };
+}
+
+/** Graph metrics the slow way (adjacency sets, BFS), independent of graph.ts. */
+function graphMetricsRef(g: { edges: [number, number][]; seeds?: number[] }) {
+  const adj = new Map<number, Set<number>>();
+  const node = (v: number) => {
+    if (!adj.has(v)) adj.set(v, new Set());
+    return adj.get(v)!;
+  };
+  for (const [u, v] of g.edges) {
+    node(u);
+    node(v);
+    if (u !== v) {
+      node(u).add(v);
+      node(v).add(u);
+    }
+  }
+  for (const s of g.seeds ?? []) node(s);
+  const bfs = (starts: number[]) => {
+    const dist = new Map(starts.map((s) => [s, 0]));
+    const q = [...new Set(starts)];
+    while (q.length) {
+      const v = q.shift()!;
+      for (const w of adj.get(v)!)
+        if (!dist.has(w)) {
+          dist.set(w, dist.get(v)! + 1);
+          q.push(w);
+        }
+    }
+    return dist;
+  };
+  let componentSize = 0;
+  for (const v of adj.keys()) componentSize = Math.max(componentSize, bfs([v]).size);
+  const seeds = g.seeds ?? [];
+  return {
+    nodeCount: adj.size,
+    componentSize,
+    maxDegree: Math.max(0, ...[...adj.values()].map((s) => s.size)),
+    pathLength: seeds.length ? Math.max(...bfs(seeds).values()) : undefined,
+  };
+}
+
+describe("indexed decide == reference interpreter (fast-check)", () => {
+  it("on random policies and requests", () => {
+    fc.assert(
+      fc.property(policyArb, fc.array(requestArb, { minLength: 1, maxLength: 12 }), (spec, requests) => {
+        const doc = {
+          apiVersion: "trustfabric.dev/lac/v1",
+          kind: "Policy",
+          metadata: { name: "diff", version: "1" },
+          combining: spec.combining,
+          mode: spec.mode,
+          rules: spec.rules.map((r, i) => ({
+            id: `r${i}`,
+            effect: r.effect,
+            ...(r.when ? { when: r.when } : {}),
+            reason: "k",
+            obligations: r.effect === "allow" ? r.obligations : [],
+          })),
+          reasons: { k: { en: "k" } },
+        };
+        const compiled = compilePolicy(doc, DIFF_SCHEMA);
+        const ref = { ...doc, rules: doc.rules as never };
+        for (const r of requests) {
+          const got = compiled.decide(r as never);
+          const want = referenceDecide(ref, r as Req);
+          expect({
+            decision: got.decision,
+            policyDecision: got.policyDecision,
+            decidingRules: got.decidingRules,
+            defaulted: got.defaulted,
+            notEvaluable: got.notEvaluable,
+            obligations: got.obligations,
+          }).toEqual(want);
+          expect(got.reasons.map((x) => x.rule)).toEqual(want.defaulted ? [null] : want.decidingRules);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("the index covers several attributes on a policy that tests them", () => {
+    const rules = ["x", "y", "z"].flatMap((v, i) => [
+      {
+        id: `a${i}`,
+        effect: "allow",
+        when: {
+          all: [
+            { attr: "subject.a", op: "eq", value: v },
+            { attr: "resource.e", op: "in", value: [v] },
+          ],
+        },
+        reason: "k",
+      },
+      { id: `d${i}`, effect: "deny", when: { attr: "resource.e", op: "eq", value: v }, reason: "k" },
+    ]);
+    const p = compilePolicy(
+      {
+        apiVersion: "trustfabric.dev/lac/v1",
+        kind: "Policy",
+        metadata: { name: "i", version: "1" },
+        rules,
+        reasons: { k: { en: "k" } },
+      },
+      DIFF_SCHEMA,
+    );
+    expect(p.indexes).toEqual([
+      { attribute: "resource.e", rules: 6 },
+      { attribute: "subject.a", rules: 3 },
+    ]);
+    expect(p.index).toEqual({ attribute: "resource.e", rules: 6 });
   });
 });
