@@ -1,0 +1,16 @@
+// snarkjs ships no type declarations; the SDK uses a small, typed subset through circuits.ts.
+declare module "snarkjs" {
+  export const groth16: {
+    fullProve(
+      input: unknown,
+      wasm: unknown,
+      zkey: unknown,
+      logger?: unknown,
+    ): Promise<{ proof: unknown; publicSignals: string[] }>;
+    verify(vk: unknown, publicSignals: unknown, proof: unknown, logger?: unknown): Promise<boolean>;
+  };
+  export const zKey: {
+    verifyFromR1cs(r1cs: unknown, ptau: unknown, zkey: unknown, logger?: unknown): Promise<boolean>;
+  };
+  export const curves: { getCurveFromName(name: string): Promise<unknown> };
+}
