@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const { zkProofs: zk } = await import("../../sdk-ts/dist/index.js");
+const { zk } = await import("../../sdk-ts/dist/index.js");
 // the same snarkjs the SDK depends on
 const snarkjsMain = createRequire(new URL("../../sdk-ts/package.json", import.meta.url)).resolve("snarkjs");
 const snarkjs = await import(join(snarkjsMain, "..", "..", "main.js"));

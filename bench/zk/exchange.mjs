@@ -86,7 +86,8 @@ function lists(n, overlap) {
 }
 
 async function zktx(sdk, p, a, b, prove) {
-  const { zk, zkProofs } = sdk;
+  const { zk } = sdk;
+  const zkProofs = zk;
   const phases = {};
   const epoch = { dst: zk.selectorDst("e1-00000000", new Uint8Array(32).fill(7)) };
   const ka = zk.randomScalar();

@@ -4,7 +4,7 @@
 //   node bench/zk/prove.mjs [--runs 5] [--json]
 import { createHash } from "node:crypto";
 
-const { zkProofs: zk } = await import("../../sdk-ts/dist/index.js");
+const { zk } = await import("../../sdk-ts/dist/index.js");
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf("--runs") + 1] || 0) || 5;
 const el = (s) => zk.toField(createHash("sha256").update(s).digest());

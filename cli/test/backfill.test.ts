@@ -46,7 +46,7 @@ describe("tf backfill", () => {
     for (let k = 0; k < 5; k++) await runAndKill(home, source, 700 + Math.floor(rand() * 1500));
 
     const final = tf(home, ["backfill", "run", source, "--json"]);
-    expect(final.code).toBe(3); // two artifacts fail by design
+    expect(final.code, final.stdout + final.stderr).toBe(3); // two artifacts fail by design
     const report = final.json!.data as Record<string, unknown> & { failures: { code: string }[] };
     expect(report).toMatchObject({ state: "finished", eligible: 60, backfilled: 58, failed: 2, pending: 0 });
     expect(report.failures.map((f) => f.code).sort()).toEqual([

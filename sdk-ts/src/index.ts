@@ -1,5 +1,6 @@
 /** @trustfabric/sdk — the engine behind `tf`, usable directly from TypeScript. */
 
+export * as backfill from "./backfill/index.js";
 export * from "./client/local.js";
 export * from "./client/remote.js";
 export * from "./client/types.js";
@@ -33,7 +34,9 @@ export * from "./ledger/proof.js";
 export * from "./ledger/tiles.js";
 export * from "./ledger/tilestore.js";
 export * from "./ledger/verify.js";
+export * as pcq from "./pcq/index.js";
 export * from "./server/openapi.js";
 export * from "./server/server.js";
 export * from "./server/tenants.js";
 export { ENGINE_VERSION } from "./version.js";
+export * as zk from "./zk/index.js";

@@ -23,6 +23,34 @@ OPERATIONS: Dict[str, Dict[str, Any]] = {
     "log.verify": {"idempotent": True, "summary": "Walk the log (or an entry range) and report the first inconsistency in tiles, bundles or checkpoint."},
     "lac.check": {"idempotent": True, "summary": "Parse a LAC policy and type-check it against a schema; positioned diagnostics with suggestions."},
     "lac.eval": {"idempotent": True, "summary": "Compile a LAC policy and decide one request: allow/deny, deciding rules, localized reasons, obligations."},
+    "lac.lint": {"idempotent": True, "summary": "Lint a LAC policy: unreachable, shadowed and conflicting rules, contradictions, reasons, risky allows and transforms, style; safe fixes."},
+    "lac.fmt": {"idempotent": True, "summary": "Format a LAC document (policy, schema or policy tests) canonically, keeping comments."},
+    "lac.test": {"idempotent": True, "summary": "Run policy unit tests (kind: PolicyTest) against a compiled LAC policy; per-case diffs and rule coverage."},
+    "lac.simulate": {"idempotent": True, "summary": "Replay historical queries under two versions of a LAC policy: newly blocked, newly allowed, changed obligations, grouped by rule, team and dataset."},
+    "lac.redteam": {"idempotent": True, "summary": "Run a red-team corpus of labelled requests against the policies it targets: false negatives and false positives per category, with a gate."},
+    "lac.evalBatch": {"idempotent": True, "summary": "Decide many requests (JSON Lines, one per line) under one LAC policy; a bad line yields an error result and the rest go on."},
+    "lac.minimize": {"idempotent": True, "summary": "Apply minimization obligations (mask, bucket, top-k, generalize, drop) to a result set: given obligations, or the decision of a policy on a request."},
+    "lac.auditList": {"idempotent": True, "summary": "List LAC audit records of this data directory (tenant), oldest first; torn lines are skipped with a warning."},
+    "lac.auditVerify": {"idempotent": True, "summary": "Verify LAC audit files: every record's digest and each file's chain (edits, removals, reordering)."},
+    "pcq.fixtureGen": {"idempotent": True, "summary": "Generate a seeded synthetic graph (power-law, erdos-renyi, grid, \u2026) as a PCQ fixture: edges.csv and fixture.json."},
+    "pcq.replay": {"idempotent": False, "summary": "Replay a manifest (or a fixture against expected.json) and diff it within tolerance windows; optionally witness the verdict in the log."},
+    "pcq.verifyReceipt": {"idempotent": True, "summary": "Verify a PCQ receipt offline: log identity, checkpoint and DSSE signatures, subject digests, leaf hash and inclusion proof."},
+    "pcq.manifestCreate": {"idempotent": True, "summary": "Compute metrics on an edge list and build its provenance manifest and result documents."},
+    "pcq.manifestValidate": {"idempotent": True, "summary": "Validate a manifest against trustfabric.dev/pcq/manifest/v1; errors name the field path."},
+    "pcq.dslCompile": {"idempotent": True, "summary": "Compile a provenance program (prov { source -> transform -> metric }) to a manifest by running it."},
+    "backfill.run": {"idempotent": True, "summary": "Replay legacy results under a directory, emit and witness a manifest for each; idempotent and resumable."},
+    "backfill.pause": {"idempotent": True, "summary": "Ask a running backfill to stop after its current artifact; `backfill.run` resumes it."},
+    "backfill.status": {"idempotent": True, "summary": "The last coverage report of a backfill job and what its journal holds."},
+    "zk.epochRotate": {"idempotent": False, "summary": "At the exchange: open the next epoch (new pepper; tenants then need new keys). Returns the epoch file for tenants."},
+    "zk.tenantInit": {"idempotent": False, "summary": "At a tenant: create (or rotate) its secret blinding key for an epoch; returns the signed tenant document to publish."},
+    "zk.seal": {"idempotent": False, "summary": "At a tenant, locally only: normalize, blind and pad a selector list into a signed envelope."},
+    "zk.exchangeOpen": {"idempotent": False, "summary": "At the exchange: verify two envelopes, charge quotas, mask and relay each side's points; tickets go to their owners."},
+    "zk.reblind": {"idempotent": False, "summary": "At a tenant: re-blind the other side's masked points with its epoch key and prove it (batched DLEQ)."},
+    "zk.prove": {"idempotent": False, "summary": "At the exchange: verify both re-blinding proofs, commit to both double-blinded sets and prove the statement (Groth16); log the result."},
+    "zk.bundleExport": {"idempotent": True, "summary": "At the exchange: the signed evidence bundle (deterministic tar) of a proved exchange, with a fresh log inclusion proof."},
+    "zk.bundleVerify": {"idempotent": True, "summary": "Verify an evidence bundle offline against pinned keys; with a tenant's ticket and envelope, also its own side."},
+    "zk.verify": {"idempotent": True, "summary": "Verify one ZK-TX proof: an overlap proof (structure, commitments, statement, all Groth16 proofs) or a single Groth16 proof."},
+    "zk.verifyBatch": {"idempotent": True, "summary": "Verify many ZK-TX proofs with one multi-pairing (random linear combination); failing batches are bisected to name the bad proofs."},
 }
 
 
@@ -219,6 +247,15 @@ class LacEvalResultPolicy(Result):
 
 
 @dataclass(frozen=True)
+class LacEvalResultAudit(Result):
+    """where the audit record went"""
+    file: str
+    digest: str
+    flags: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"file": ("file", None, False), "digest": ("digest", None, False), "flags": ("flags", None, True)}
+
+
+@dataclass(frozen=True)
 class LacEvalResult(Result):
     decision: Literal["allow", "deny"]
     policy_decision: Literal["allow", "deny"]
@@ -232,7 +269,1281 @@ class LacEvalResult(Result):
     policy: LacEvalResultPolicy
     policy_version: str
     not_evaluable: List[str]
-    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"decision": ("decision", None, False), "policy_decision": ("policyDecision", None, False), "mode": ("mode", None, False), "combining": ("combining", None, False), "deciding_rules": ("decidingRules", None, True), "defaulted": ("defaulted", None, False), "reasons": ("reasons", LacEvalResultReasons, True), "locale": ("locale", None, False), "obligations": ("obligations", LacEvalResultObligations, True), "policy": ("policy", LacEvalResultPolicy, False), "policy_version": ("policyVersion", None, False), "not_evaluable": ("notEvaluable", None, True)}
+    audit: Optional[LacEvalResultAudit] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"decision": ("decision", None, False), "policy_decision": ("policyDecision", None, False), "mode": ("mode", None, False), "combining": ("combining", None, False), "deciding_rules": ("decidingRules", None, True), "defaulted": ("defaulted", None, False), "reasons": ("reasons", LacEvalResultReasons, True), "locale": ("locale", None, False), "obligations": ("obligations", LacEvalResultObligations, True), "policy": ("policy", LacEvalResultPolicy, False), "policy_version": ("policyVersion", None, False), "not_evaluable": ("notEvaluable", None, True), "audit": ("audit", LacEvalResultAudit, False)}
+
+
+@dataclass(frozen=True)
+class LacLintResultCounts(Result):
+    error: int
+    warning: int
+    info: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"error": ("error", None, False), "warning": ("warning", None, False), "info": ("info", None, False)}
+
+
+@dataclass(frozen=True)
+class LacLintResultFindingsFixReplacements(Result):
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+    char_offset: int
+    char_length: int
+    text: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"start_line": ("startLine", None, False), "start_col": ("startCol", None, False), "end_line": ("endLine", None, False), "end_col": ("endCol", None, False), "char_offset": ("charOffset", None, False), "char_length": ("charLength", None, False), "text": ("text", None, False)}
+
+
+@dataclass(frozen=True)
+class LacLintResultFindingsFix(Result):
+    """what --fix would change"""
+    description: str
+    replacements: List[LacLintResultFindingsFixReplacements]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"description": ("description", None, False), "replacements": ("replacements", LacLintResultFindingsFixReplacements, True)}
+
+
+@dataclass(frozen=True)
+class LacLintResultFindingsRelated(Result):
+    line: int
+    col: int
+    message: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"line": ("line", None, False), "col": ("col", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class LacLintResultFindings(Result):
+    rule: str
+    name: str
+    category: Literal["bugs", "safety", "style", "performance"]
+    severity: Literal["error", "warning", "info"]
+    file: str
+    line: int
+    col: int
+    message: str
+    path: Optional[str] = None
+    fix: Optional[LacLintResultFindingsFix] = None
+    related: Optional[List[LacLintResultFindingsRelated]] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"rule": ("rule", None, False), "name": ("name", None, False), "category": ("category", None, False), "severity": ("severity", None, False), "file": ("file", None, False), "line": ("line", None, False), "col": ("col", None, False), "path": ("path", None, False), "message": ("message", None, False), "fix": ("fix", LacLintResultFindingsFix, False), "related": ("related", LacLintResultFindingsRelated, True)}
+
+
+@dataclass(frozen=True)
+class LacLintResultApplied(Result):
+    rule: str
+    line: int
+    description: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"rule": ("rule", None, False), "line": ("line", None, False), "description": ("description", None, False)}
+
+
+@dataclass(frozen=True)
+class LacLintResult(Result):
+    checked: bool
+    failed: bool
+    counts: LacLintResultCounts
+    findings: List[LacLintResultFindings]
+    rules: List[str]
+    applied: List[LacLintResultApplied]
+    fixed: Optional[str] = None
+    report: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"checked": ("checked", None, False), "failed": ("failed", None, False), "counts": ("counts", LacLintResultCounts, False), "findings": ("findings", LacLintResultFindings, True), "rules": ("rules", None, True), "applied": ("applied", LacLintResultApplied, True), "fixed": ("fixed", None, False), "report": ("report", None, False)}
+
+
+@dataclass(frozen=True)
+class LacFmtResultDiagnostics(Result):
+    file: str
+    line: int
+    col: int
+    severity: Literal["error", "warning"]
+    code: str
+    message: str
+    path: Optional[str] = None
+    expected: Optional[str] = None
+    found: Optional[str] = None
+    suggestion: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"file": ("file", None, False), "line": ("line", None, False), "col": ("col", None, False), "severity": ("severity", None, False), "code": ("code", None, False), "message": ("message", None, False), "path": ("path", None, False), "expected": ("expected", None, False), "found": ("found", None, False), "suggestion": ("suggestion", None, False)}
+
+
+@dataclass(frozen=True)
+class LacFmtResult(Result):
+    changed: bool
+    diagnostics: List[LacFmtResultDiagnostics]
+    formatted: Optional[str] = None
+    diff: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"changed": ("changed", None, False), "formatted": ("formatted", None, False), "diff": ("diff", None, False), "diagnostics": ("diagnostics", LacFmtResultDiagnostics, True)}
+
+
+@dataclass(frozen=True)
+class LacTestResultPolicy(Result):
+    name: str
+    version: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "version": ("version", None, False)}
+
+
+@dataclass(frozen=True)
+class LacTestResultCasesActual(Result):
+    decision: Literal["allow", "deny"]
+    rules: List[str]
+    reasons: List[str]
+    obligations: List[Dict[str, Any]]
+    not_evaluable: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"decision": ("decision", None, False), "rules": ("rules", None, True), "reasons": ("reasons", None, True), "obligations": ("obligations", None, True), "not_evaluable": ("notEvaluable", None, True)}
+
+
+@dataclass(frozen=True)
+class LacTestResultCasesError(Result):
+    code: str
+    message: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"code": ("code", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class LacTestResultCases(Result):
+    name: str
+    line: int
+    col: int
+    status: Literal["pass", "fail", "error"]
+    expected: Dict[str, Any]
+    diff: List[str]
+    actual: Optional[LacTestResultCasesActual] = None
+    error: Optional[LacTestResultCasesError] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "line": ("line", None, False), "col": ("col", None, False), "status": ("status", None, False), "expected": ("expected", None, False), "actual": ("actual", LacTestResultCasesActual, False), "diff": ("diff", None, True), "error": ("error", LacTestResultCasesError, False)}
+
+
+@dataclass(frozen=True)
+class LacTestResultCoverageRules(Result):
+    id: str
+    line: int
+    decided: int
+    not_evaluable: int
+    covered: bool
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "line": ("line", None, False), "decided": ("decided", None, False), "not_evaluable": ("notEvaluable", None, False), "covered": ("covered", None, False)}
+
+
+@dataclass(frozen=True)
+class LacTestResultCoverage(Result):
+    rules: List[LacTestResultCoverageRules]
+    covered: int
+    total: int
+    percent: float
+    uncovered: List[str]
+    only_not_evaluable: List[str]
+    default_deny: bool
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"rules": ("rules", LacTestResultCoverageRules, True), "covered": ("covered", None, False), "total": ("total", None, False), "percent": ("percent", None, False), "uncovered": ("uncovered", None, True), "only_not_evaluable": ("onlyNotEvaluable", None, True), "default_deny": ("defaultDeny", None, False)}
+
+
+@dataclass(frozen=True)
+class LacTestResult(Result):
+    ok: bool
+    policy: LacTestResultPolicy
+    passed: int
+    failed: int
+    errors: int
+    below_min_coverage: bool
+    cases: List[LacTestResultCases]
+    coverage: LacTestResultCoverage
+    report: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "policy": ("policy", LacTestResultPolicy, False), "passed": ("passed", None, False), "failed": ("failed", None, False), "errors": ("errors", None, False), "below_min_coverage": ("belowMinCoverage", None, False), "cases": ("cases", LacTestResultCases, True), "coverage": ("coverage", LacTestResultCoverage, False), "report": ("report", None, False)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultFrom(Result):
+    name: str
+    version: str
+    mode: Literal["audit", "enforce"]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "version": ("version", None, False), "mode": ("mode", None, False)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultTo(Result):
+    name: str
+    version: str
+    mode: Literal["audit", "enforce"]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "version": ("version", None, False), "mode": ("mode", None, False)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultTotals(Result):
+    lines: int
+    queries: int
+    invalid: int
+    unchanged: int
+    changed: int
+    newly_blocked: int
+    newly_allowed: int
+    obligations_changed: int
+    allowed_before: int
+    allowed_after: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"lines": ("lines", None, False), "queries": ("queries", None, False), "invalid": ("invalid", None, False), "unchanged": ("unchanged", None, False), "changed": ("changed", None, False), "newly_blocked": ("newlyBlocked", None, False), "newly_allowed": ("newlyAllowed", None, False), "obligations_changed": ("obligationsChanged", None, False), "allowed_before": ("allowedBefore", None, False), "allowed_after": ("allowedAfter", None, False)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultTimeRange(Result):
+    first: str
+    last: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"first": ("first", None, False), "last": ("last", None, False)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultByRulePrevious(Result):
+    rules: str
+    count: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"rules": ("rules", None, False), "count": ("count", None, False)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultByRule(Result):
+    kind: Literal["newly-blocked", "newly-allowed", "obligations-changed"]
+    key: str
+    count: int
+    examples: List[str]
+    previous: List[LacSimulateResultByRulePrevious]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"kind": ("kind", None, False), "key": ("key", None, False), "count": ("count", None, False), "examples": ("examples", None, True), "previous": ("previous", LacSimulateResultByRulePrevious, True)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultByTeam(Result):
+    kind: Literal["newly-blocked", "newly-allowed", "obligations-changed"]
+    key: str
+    count: int
+    examples: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"kind": ("kind", None, False), "key": ("key", None, False), "count": ("count", None, False), "examples": ("examples", None, True)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultByDataset(Result):
+    kind: Literal["newly-blocked", "newly-allowed", "obligations-changed"]
+    key: str
+    count: int
+    examples: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"kind": ("kind", None, False), "key": ("key", None, False), "count": ("count", None, False), "examples": ("examples", None, True)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultGroups(Result):
+    kind: Literal["newly-blocked", "newly-allowed", "obligations-changed"]
+    rule: str
+    team: str
+    dataset: str
+    count: int
+    examples: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"kind": ("kind", None, False), "rule": ("rule", None, False), "team": ("team", None, False), "dataset": ("dataset", None, False), "count": ("count", None, False), "examples": ("examples", None, True)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResultInvalid(Result):
+    line: int
+    code: str
+    message: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"line": ("line", None, False), "code": ("code", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class LacSimulateResult(Result):
+    schema: Literal["trustfabric.dev/lac/simulation/v1"]
+    from_: LacSimulateResultFrom
+    to: LacSimulateResultTo
+    compare: Literal["effective", "policy"]
+    totals: LacSimulateResultTotals
+    time_range: Optional[LacSimulateResultTimeRange]
+    by_rule: List[LacSimulateResultByRule]
+    by_team: List[LacSimulateResultByTeam]
+    by_dataset: List[LacSimulateResultByDataset]
+    groups: List[LacSimulateResultGroups]
+    invalid: List[LacSimulateResultInvalid]
+    invalid_listed: bool
+    examples_per_group: int
+    folded_values: bool
+    duration_ms: float
+    queries_per_second: float
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "from_": ("from", LacSimulateResultFrom, False), "to": ("to", LacSimulateResultTo, False), "compare": ("compare", None, False), "totals": ("totals", LacSimulateResultTotals, False), "time_range": ("timeRange", None, False), "by_rule": ("byRule", LacSimulateResultByRule, True), "by_team": ("byTeam", LacSimulateResultByTeam, True), "by_dataset": ("byDataset", LacSimulateResultByDataset, True), "groups": ("groups", LacSimulateResultGroups, True), "invalid": ("invalid", LacSimulateResultInvalid, True), "invalid_listed": ("invalidListed", None, False), "examples_per_group": ("examplesPerGroup", None, False), "folded_values": ("foldedValues", None, False), "duration_ms": ("durationMs", None, False), "queries_per_second": ("queriesPerSecond", None, False)}
+
+
+@dataclass(frozen=True)
+class LacRedteamResultSummary(Result):
+    cases: int
+    expected_deny: int
+    expected_allow: int
+    false_negatives: int
+    false_positives: int
+    fn_rate: float
+    fp_rate: float
+    rule_mismatches: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"cases": ("cases", None, False), "expected_deny": ("expectedDeny", None, False), "expected_allow": ("expectedAllow", None, False), "false_negatives": ("falseNegatives", None, False), "false_positives": ("falsePositives", None, False), "fn_rate": ("fnRate", None, False), "fp_rate": ("fpRate", None, False), "rule_mismatches": ("ruleMismatches", None, False)}
+
+
+@dataclass(frozen=True)
+class LacRedteamResultCategories(Result):
+    category: str
+    cases: int
+    expected_deny: int
+    expected_allow: int
+    false_negatives: List[str]
+    false_positives: List[str]
+    rule_mismatches: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"category": ("category", None, False), "cases": ("cases", None, False), "expected_deny": ("expectedDeny", None, False), "expected_allow": ("expectedAllow", None, False), "false_negatives": ("falseNegatives", None, True), "false_positives": ("falsePositives", None, True), "rule_mismatches": ("ruleMismatches", None, True)}
+
+
+@dataclass(frozen=True)
+class LacRedteamResultPolicies(Result):
+    name: str
+    version: str
+    cases: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "version": ("version", None, False), "cases": ("cases", None, False)}
+
+
+@dataclass(frozen=True)
+class LacRedteamResultFailures(Result):
+    id: str
+    category: str
+    policy: str
+    kind: Literal["false-negative", "false-positive", "rule-mismatch"]
+    expected: str
+    got: Literal["allow", "deny"]
+    deciding_rules: List[str]
+    reasons: List[str]
+    error: Any
+    description: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "category": ("category", None, False), "policy": ("policy", None, False), "kind": ("kind", None, False), "expected": ("expected", None, False), "got": ("got", None, False), "deciding_rules": ("decidingRules", None, True), "reasons": ("reasons", None, True), "error": ("error", None, False), "description": ("description", None, False)}
+
+
+@dataclass(frozen=True)
+class LacRedteamResultGate(Result):
+    max_fn: Optional[int]
+    max_fp_rate: Any
+    ok: bool
+    violations: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"max_fn": ("maxFn", None, False), "max_fp_rate": ("maxFpRate", None, False), "ok": ("ok", None, False), "violations": ("violations", None, True)}
+
+
+@dataclass(frozen=True)
+class LacRedteamResult(Result):
+    schema: Literal["trustfabric.dev/lac/redteam/v1"]
+    summary: LacRedteamResultSummary
+    categories: List[LacRedteamResultCategories]
+    policies: List[LacRedteamResultPolicies]
+    failures: List[LacRedteamResultFailures]
+    gate: LacRedteamResultGate
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "summary": ("summary", LacRedteamResultSummary, False), "categories": ("categories", LacRedteamResultCategories, True), "policies": ("policies", LacRedteamResultPolicies, True), "failures": ("failures", LacRedteamResultFailures, True), "gate": ("gate", LacRedteamResultGate, False)}
+
+
+@dataclass(frozen=True)
+class LacEvalBatchResultResultsDecisionReasons(Result):
+    rule: Any
+    key: str
+    text: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"rule": ("rule", None, False), "key": ("key", None, False), "text": ("text", None, False)}
+
+
+@dataclass(frozen=True)
+class LacEvalBatchResultResultsDecisionObligations(Result):
+    preset: Literal["mask", "bucket", "top-k", "generalize", "drop"]
+    field: str
+    rule: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"preset": ("preset", None, False), "field": ("field", None, False), "rule": ("rule", None, False)}
+
+
+@dataclass(frozen=True)
+class LacEvalBatchResultResultsDecisionPolicy(Result):
+    name: str
+    version: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "version": ("version", None, False)}
+
+
+@dataclass(frozen=True)
+class LacEvalBatchResultResultsDecision(Result):
+    decision: Literal["allow", "deny"]
+    policy_decision: Literal["allow", "deny"]
+    mode: Literal["audit", "enforce"]
+    combining: Literal["deny-overrides", "permit-overrides", "first-applicable"]
+    deciding_rules: List[str]
+    defaulted: bool
+    reasons: List[LacEvalBatchResultResultsDecisionReasons]
+    locale: str
+    obligations: List[LacEvalBatchResultResultsDecisionObligations]
+    policy: LacEvalBatchResultResultsDecisionPolicy
+    policy_version: str
+    not_evaluable: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"decision": ("decision", None, False), "policy_decision": ("policyDecision", None, False), "mode": ("mode", None, False), "combining": ("combining", None, False), "deciding_rules": ("decidingRules", None, True), "defaulted": ("defaulted", None, False), "reasons": ("reasons", LacEvalBatchResultResultsDecisionReasons, True), "locale": ("locale", None, False), "obligations": ("obligations", LacEvalBatchResultResultsDecisionObligations, True), "policy": ("policy", LacEvalBatchResultResultsDecisionPolicy, False), "policy_version": ("policyVersion", None, False), "not_evaluable": ("notEvaluable", None, True)}
+
+
+@dataclass(frozen=True)
+class LacEvalBatchResultResultsError(Result):
+    code: str
+    message: str
+    details: Optional[Dict[str, Any]] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"code": ("code", None, False), "message": ("message", None, False), "details": ("details", None, False)}
+
+
+@dataclass(frozen=True)
+class LacEvalBatchResultResults(Result):
+    line: int
+    decision: Optional[LacEvalBatchResultResultsDecision] = None
+    error: Optional[LacEvalBatchResultResultsError] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"line": ("line", None, False), "decision": ("decision", LacEvalBatchResultResultsDecision, False), "error": ("error", LacEvalBatchResultResultsError, False)}
+
+
+@dataclass(frozen=True)
+class LacEvalBatchResult(Result):
+    results: List[LacEvalBatchResultResults]
+    decided: int
+    failed: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"results": ("results", LacEvalBatchResultResults, True), "decided": ("decided", None, False), "failed": ("failed", None, False)}
+
+
+@dataclass(frozen=True)
+class LacMinimizeResultApplied(Result):
+    preset: str
+    field: str
+    changed: int
+    missing: int
+    rule: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"preset": ("preset", None, False), "field": ("field", None, False), "rule": ("rule", None, False), "changed": ("changed", None, False), "missing": ("missing", None, False)}
+
+
+@dataclass(frozen=True)
+class LacMinimizeResultDecisionReasons(Result):
+    rule: Any
+    key: str
+    text: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"rule": ("rule", None, False), "key": ("key", None, False), "text": ("text", None, False)}
+
+
+@dataclass(frozen=True)
+class LacMinimizeResultDecisionObligations(Result):
+    preset: Literal["mask", "bucket", "top-k", "generalize", "drop"]
+    field: str
+    rule: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"preset": ("preset", None, False), "field": ("field", None, False), "rule": ("rule", None, False)}
+
+
+@dataclass(frozen=True)
+class LacMinimizeResultDecisionPolicy(Result):
+    name: str
+    version: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "version": ("version", None, False)}
+
+
+@dataclass(frozen=True)
+class LacMinimizeResultDecision(Result):
+    """the decision, when a policy was given"""
+    decision: Literal["allow", "deny"]
+    policy_decision: Literal["allow", "deny"]
+    mode: Literal["audit", "enforce"]
+    combining: Literal["deny-overrides", "permit-overrides", "first-applicable"]
+    deciding_rules: List[str]
+    defaulted: bool
+    reasons: List[LacMinimizeResultDecisionReasons]
+    locale: str
+    obligations: List[LacMinimizeResultDecisionObligations]
+    policy: LacMinimizeResultDecisionPolicy
+    policy_version: str
+    not_evaluable: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"decision": ("decision", None, False), "policy_decision": ("policyDecision", None, False), "mode": ("mode", None, False), "combining": ("combining", None, False), "deciding_rules": ("decidingRules", None, True), "defaulted": ("defaulted", None, False), "reasons": ("reasons", LacMinimizeResultDecisionReasons, True), "locale": ("locale", None, False), "obligations": ("obligations", LacMinimizeResultDecisionObligations, True), "policy": ("policy", LacMinimizeResultDecisionPolicy, False), "policy_version": ("policyVersion", None, False), "not_evaluable": ("notEvaluable", None, True)}
+
+
+@dataclass(frozen=True)
+class LacMinimizeResult(Result):
+    rows: List[Dict[str, Any]]
+    applied: List[LacMinimizeResultApplied]
+    text: Optional[str] = None
+    decision: Optional[LacMinimizeResultDecision] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"rows": ("rows", None, True), "text": ("text", None, False), "applied": ("applied", LacMinimizeResultApplied, True), "decision": ("decision", LacMinimizeResultDecision, False)}
+
+
+@dataclass(frozen=True)
+class LacAuditListResultWarnings(Result):
+    file: str
+    line: int
+    message: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"file": ("file", None, False), "line": ("line", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class LacAuditListResult(Result):
+    total: int
+    records: List[Dict[str, Any]]
+    warnings: List[LacAuditListResultWarnings]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"total": ("total", None, False), "records": ("records", None, True), "warnings": ("warnings", LacAuditListResultWarnings, True)}
+
+
+@dataclass(frozen=True)
+class LacAuditVerifyResultProblems(Result):
+    file: str
+    line: int
+    problem: str
+    message: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"file": ("file", None, False), "line": ("line", None, False), "problem": ("problem", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class LacAuditVerifyResultWarnings(Result):
+    file: str
+    line: int
+    message: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"file": ("file", None, False), "line": ("line", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class LacAuditVerifyResult(Result):
+    ok: bool
+    files: int
+    records: int
+    problems: List[LacAuditVerifyResultProblems]
+    warnings: List[LacAuditVerifyResultWarnings]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "files": ("files", None, False), "records": ("records", None, False), "problems": ("problems", LacAuditVerifyResultProblems, True), "warnings": ("warnings", LacAuditVerifyResultWarnings, True)}
+
+
+@dataclass(frozen=True)
+class PcqFixtureGenResult(Result):
+    name: str
+    nodes: int
+    edges: int
+    directed: bool
+    weighted: bool
+    edges_csv: str
+    fixture_json: str
+    written: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "nodes": ("nodes", None, False), "edges": ("edges", None, False), "directed": ("directed", None, False), "weighted": ("weighted", None, False), "edges_csv": ("edgesCsv", None, False), "fixture_json": ("fixtureJson", None, False), "written": ("written", None, True)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportSubject(Result):
+    name: str
+    digest: str
+    result_digest: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "digest": ("digest", None, False), "result_digest": ("resultDigest", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportVerifier(Result):
+    engine: str
+    node: str
+    platform: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"engine": ("engine", None, False), "node": ("node", None, False), "platform": ("platform", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportInputsDigest(Result):
+    expected: str
+    actual: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"expected": ("expected", None, False), "actual": ("actual", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportInputsRows(Result):
+    expected: int
+    actual: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"expected": ("expected", None, False), "actual": ("actual", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportInputsTreeRoot(Result):
+    expected: str
+    actual: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"expected": ("expected", None, False), "actual": ("actual", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportInputsTreeChunks(Result):
+    chunk: int
+    path: str
+    first_row: int
+    last_row: int
+    expected: Any
+    actual: Any
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"chunk": ("chunk", None, False), "path": ("path", None, False), "first_row": ("firstRow", None, False), "last_row": ("lastRow", None, False), "expected": ("expected", None, False), "actual": ("actual", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportInputsTree(Result):
+    ok: bool
+    chunk_rows: int
+    root: PcqReplayResultReportInputsTreeRoot
+    differing: int
+    chunks: List[PcqReplayResultReportInputsTreeChunks]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "chunk_rows": ("chunkRows", None, False), "root": ("root", PcqReplayResultReportInputsTreeRoot, False), "differing": ("differing", None, False), "chunks": ("chunks", PcqReplayResultReportInputsTreeChunks, True)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportInputs(Result):
+    id: str
+    path: str
+    ok: bool
+    digest: PcqReplayResultReportInputsDigest
+    rows: PcqReplayResultReportInputsRows
+    tree: PcqReplayResultReportInputsTree
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "path": ("path", None, False), "ok": ("ok", None, False), "digest": ("digest", PcqReplayResultReportInputsDigest, False), "rows": ("rows", PcqReplayResultReportInputsRows, False), "tree": ("tree", PcqReplayResultReportInputsTree, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportOutputsDigest(Result):
+    expected: str
+    actual: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"expected": ("expected", None, False), "actual": ("actual", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportOutputs(Result):
+    id: str
+    path: str
+    ok: bool
+    digest: PcqReplayResultReportOutputsDigest
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "path": ("path", None, False), "ok": ("ok", None, False), "digest": ("digest", PcqReplayResultReportOutputsDigest, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportEnvironment(Result):
+    step: str
+    field: str
+    expected: Any
+    actual: Any
+    severity: Literal["error", "warning"]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"step": ("step", None, False), "field": ("field", None, False), "expected": ("expected", None, False), "actual": ("actual", None, False), "severity": ("severity", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportMetricsTolerance(Result):
+    rel: float
+    abs: float
+    note: str
+    similarity_floor: Optional[float] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"rel": ("rel", None, False), "abs": ("abs", None, False), "note": ("note", None, False), "similarity_floor": ("similarityFloor", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportMetricsDeltas(Result):
+    key: str
+    expected: float
+    actual: float
+    abs: Any
+    rel: Any
+    allowed: float
+    ok: bool
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"key": ("key", None, False), "expected": ("expected", None, False), "actual": ("actual", None, False), "abs": ("abs", None, False), "rel": ("rel", None, False), "allowed": ("allowed", None, False), "ok": ("ok", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportMetrics(Result):
+    step: str
+    metric: str
+    spec: Dict[str, Any]
+    ok: bool
+    compared: int
+    failures: int
+    outside: int
+    tolerance: PcqReplayResultReportMetricsTolerance
+    deltas: List[PcqReplayResultReportMetricsDeltas]
+    deltas_omitted: int
+    message: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"step": ("step", None, False), "metric": ("metric", None, False), "spec": ("spec", None, False), "ok": ("ok", None, False), "compared": ("compared", None, False), "failures": ("failures", None, False), "outside": ("outside", None, False), "tolerance": ("tolerance", PcqReplayResultReportMetricsTolerance, False), "message": ("message", None, False), "deltas": ("deltas", PcqReplayResultReportMetricsDeltas, True), "deltas_omitted": ("deltasOmitted", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReportDifferences(Result):
+    severity: Literal["error", "warning"]
+    where: str
+    message: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"severity": ("severity", None, False), "where": ("where", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReport(Result):
+    schema: Literal["trustfabric.dev/pcq/report/v1"]
+    outcome: Literal["match", "mismatch"]
+    mode: Literal["manifest", "golden"]
+    name: str
+    subject: PcqReplayResultReportSubject
+    verifier: PcqReplayResultReportVerifier
+    inputs: List[PcqReplayResultReportInputs]
+    outputs: List[PcqReplayResultReportOutputs]
+    environment: List[PcqReplayResultReportEnvironment]
+    metrics: List[PcqReplayResultReportMetrics]
+    differences: List[PcqReplayResultReportDifferences]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "outcome": ("outcome", None, False), "mode": ("mode", None, False), "name": ("name", None, False), "subject": ("subject", PcqReplayResultReportSubject, False), "verifier": ("verifier", PcqReplayResultReportVerifier, False), "inputs": ("inputs", PcqReplayResultReportInputs, True), "outputs": ("outputs", PcqReplayResultReportOutputs, True), "environment": ("environment", PcqReplayResultReportEnvironment, True), "metrics": ("metrics", PcqReplayResultReportMetrics, True), "differences": ("differences", PcqReplayResultReportDifferences, True)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReceiptEnvelopeSignatures(Result):
+    sig: str
+    keyid: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"keyid": ("keyid", None, False), "sig": ("sig", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReceiptEnvelope(Result):
+    payload: str
+    payload_type: str
+    signatures: List[PcqReplayResultReceiptEnvelopeSignatures]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"payload": ("payload", None, False), "payload_type": ("payloadType", None, False), "signatures": ("signatures", PcqReplayResultReceiptEnvelopeSignatures, True)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReceiptSigner(Result):
+    key_id: str
+    public_key: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"key_id": ("keyId", None, False), "public_key": ("publicKey", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReceiptLog(Result):
+    origin: str
+    vkey: str
+    index: int
+    tree_size: int
+    leaf_hash: str
+    inclusion_proof: List[str]
+    checkpoint: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"origin": ("origin", None, False), "vkey": ("vkey", None, False), "index": ("index", None, False), "tree_size": ("treeSize", None, False), "leaf_hash": ("leafHash", None, False), "inclusion_proof": ("inclusionProof", None, True), "checkpoint": ("checkpoint", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResultReceipt(Result):
+    """present with witness: the offline-verifiable receipt"""
+    schema: Literal["trustfabric.dev/pcq/receipt/v1"]
+    envelope: PcqReplayResultReceiptEnvelope
+    signer: PcqReplayResultReceiptSigner
+    log: PcqReplayResultReceiptLog
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "envelope": ("envelope", PcqReplayResultReceiptEnvelope, False), "signer": ("signer", PcqReplayResultReceiptSigner, False), "log": ("log", PcqReplayResultReceiptLog, False)}
+
+
+@dataclass(frozen=True)
+class PcqReplayResult(Result):
+    report: PcqReplayResultReport
+    receipt: Optional[PcqReplayResultReceipt] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"report": ("report", PcqReplayResultReport, False), "receipt": ("receipt", PcqReplayResultReceipt, False)}
+
+
+@dataclass(frozen=True)
+class PcqVerifyReceiptResultSigner(Result):
+    key_id: str
+    pinned_by: Literal["public-key", "log-key", "receipt"]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"key_id": ("keyId", None, False), "pinned_by": ("pinnedBy", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqVerifyReceiptResult(Result):
+    ok: Literal[True]
+    verdict: Literal["PASSED", "FAILED"]
+    outcome: Literal["match", "mismatch"]
+    name: str
+    manifest_digest: str
+    time_verified: str
+    origin: str
+    index: int
+    tree_size: int
+    signer: PcqVerifyReceiptResultSigner
+    checks: List[str]
+    result_digest: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "verdict": ("verdict", None, False), "outcome": ("outcome", None, False), "name": ("name", None, False), "manifest_digest": ("manifestDigest", None, False), "result_digest": ("resultDigest", None, False), "time_verified": ("timeVerified", None, False), "origin": ("origin", None, False), "index": ("index", None, False), "tree_size": ("treeSize", None, False), "signer": ("signer", PcqVerifyReceiptResultSigner, False), "checks": ("checks", None, True)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultManifestInputsOptions(Result):
+    directed: bool
+    weighted: bool
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"directed": ("directed", None, False), "weighted": ("weighted", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultManifestInputsChecksumTree(Result):
+    algorithm: Literal["rfc6962-sha256"]
+    canonicalization: Literal["trustfabric.dev/pcq/edge-rows/v1"]
+    chunk_rows: int
+    rows: int
+    root: str
+    leaves: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"algorithm": ("algorithm", None, False), "canonicalization": ("canonicalization", None, False), "chunk_rows": ("chunkRows", None, False), "rows": ("rows", None, False), "root": ("root", None, False), "leaves": ("leaves", None, True)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultManifestInputs(Result):
+    id: str
+    path: str
+    format: Literal["csv"]
+    size: int
+    digest: str
+    options: PcqManifestCreateResultManifestInputsOptions
+    checksum_tree: PcqManifestCreateResultManifestInputsChecksumTree
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "path": ("path", None, False), "format": ("format", None, False), "size": ("size", None, False), "digest": ("digest", None, False), "options": ("options", PcqManifestCreateResultManifestInputsOptions, False), "checksum_tree": ("checksumTree", PcqManifestCreateResultManifestInputsChecksumTree, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultManifestPipelineCode(Result):
+    name: str
+    version: str
+    digest: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "version": ("version", None, False), "digest": ("digest", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultManifestPipeline(Result):
+    id: str
+    kind: Literal["transform", "metric"]
+    op: str
+    inputs: List[str]
+    params: Dict[str, Any]
+    code: PcqManifestCreateResultManifestPipelineCode
+    libraries: Dict[str, Any]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "kind": ("kind", None, False), "op": ("op", None, False), "inputs": ("inputs", None, True), "params": ("params", None, False), "code": ("code", PcqManifestCreateResultManifestPipelineCode, False), "libraries": ("libraries", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultManifestModelCard(Result):
+    """hash of the model card the result belongs to"""
+    digest: str
+    uri: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"digest": ("digest", None, False), "uri": ("uri", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultManifestOutputs(Result):
+    id: str
+    path: str
+    format: Literal["trustfabric.dev/pcq/result/v1"]
+    size: int
+    digest: str
+    steps: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "path": ("path", None, False), "format": ("format", None, False), "size": ("size", None, False), "digest": ("digest", None, False), "steps": ("steps", None, True)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultManifestRuntime(Result):
+    node: str
+    platform: str
+    engine: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"node": ("node", None, False), "platform": ("platform", None, False), "engine": ("engine", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultManifest(Result):
+    schema: Literal["trustfabric.dev/pcq/manifest/v1"]
+    name: str
+    inputs: List[PcqManifestCreateResultManifestInputs]
+    pipeline: List[PcqManifestCreateResultManifestPipeline]
+    parameters: Dict[str, Any]
+    hyperparameters: Dict[str, Any]
+    seed: Optional[int]
+    outputs: List[PcqManifestCreateResultManifestOutputs]
+    runtime: PcqManifestCreateResultManifestRuntime
+    description: Optional[str] = None
+    model_card: Optional[PcqManifestCreateResultManifestModelCard] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "name": ("name", None, False), "description": ("description", None, False), "inputs": ("inputs", PcqManifestCreateResultManifestInputs, True), "pipeline": ("pipeline", PcqManifestCreateResultManifestPipeline, True), "parameters": ("parameters", None, False), "hyperparameters": ("hyperparameters", None, False), "seed": ("seed", None, False), "model_card": ("modelCard", PcqManifestCreateResultManifestModelCard, False), "outputs": ("outputs", PcqManifestCreateResultManifestOutputs, True), "runtime": ("runtime", PcqManifestCreateResultManifestRuntime, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultResultResultsSpec(Result):
+    metric: str
+    params: Optional[Dict[str, Any]] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"metric": ("metric", None, False), "params": ("params", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultResultResults(Result):
+    step: str
+    spec: PcqManifestCreateResultResultResultsSpec
+    value: Any
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"step": ("step", None, False), "spec": ("spec", PcqManifestCreateResultResultResultsSpec, False), "value": ("value", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResultResult(Result):
+    schema: Literal["trustfabric.dev/pcq/result/v1"]
+    results: List[PcqManifestCreateResultResultResults]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "results": ("results", PcqManifestCreateResultResultResults, True)}
+
+
+@dataclass(frozen=True)
+class PcqManifestCreateResult(Result):
+    manifest: PcqManifestCreateResultManifest
+    result: PcqManifestCreateResultResult
+    manifest_text: str
+    result_text: str
+    digest: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"manifest": ("manifest", PcqManifestCreateResultManifest, False), "result": ("result", PcqManifestCreateResultResult, False), "manifest_text": ("manifestText", None, False), "result_text": ("resultText", None, False), "digest": ("digest", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqManifestValidateResult(Result):
+    ok: Literal[True]
+    schema: str
+    name: str
+    digest: str
+    inputs: int
+    steps: int
+    outputs: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "schema": ("schema", None, False), "name": ("name", None, False), "digest": ("digest", None, False), "inputs": ("inputs", None, False), "steps": ("steps", None, False), "outputs": ("outputs", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultManifestInputsOptions(Result):
+    directed: bool
+    weighted: bool
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"directed": ("directed", None, False), "weighted": ("weighted", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultManifestInputsChecksumTree(Result):
+    algorithm: Literal["rfc6962-sha256"]
+    canonicalization: Literal["trustfabric.dev/pcq/edge-rows/v1"]
+    chunk_rows: int
+    rows: int
+    root: str
+    leaves: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"algorithm": ("algorithm", None, False), "canonicalization": ("canonicalization", None, False), "chunk_rows": ("chunkRows", None, False), "rows": ("rows", None, False), "root": ("root", None, False), "leaves": ("leaves", None, True)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultManifestInputs(Result):
+    id: str
+    path: str
+    format: Literal["csv"]
+    size: int
+    digest: str
+    options: PcqDslCompileResultManifestInputsOptions
+    checksum_tree: PcqDslCompileResultManifestInputsChecksumTree
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "path": ("path", None, False), "format": ("format", None, False), "size": ("size", None, False), "digest": ("digest", None, False), "options": ("options", PcqDslCompileResultManifestInputsOptions, False), "checksum_tree": ("checksumTree", PcqDslCompileResultManifestInputsChecksumTree, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultManifestPipelineCode(Result):
+    name: str
+    version: str
+    digest: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"name": ("name", None, False), "version": ("version", None, False), "digest": ("digest", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultManifestPipeline(Result):
+    id: str
+    kind: Literal["transform", "metric"]
+    op: str
+    inputs: List[str]
+    params: Dict[str, Any]
+    code: PcqDslCompileResultManifestPipelineCode
+    libraries: Dict[str, Any]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "kind": ("kind", None, False), "op": ("op", None, False), "inputs": ("inputs", None, True), "params": ("params", None, False), "code": ("code", PcqDslCompileResultManifestPipelineCode, False), "libraries": ("libraries", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultManifestModelCard(Result):
+    """hash of the model card the result belongs to"""
+    digest: str
+    uri: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"digest": ("digest", None, False), "uri": ("uri", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultManifestOutputs(Result):
+    id: str
+    path: str
+    format: Literal["trustfabric.dev/pcq/result/v1"]
+    size: int
+    digest: str
+    steps: List[str]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "path": ("path", None, False), "format": ("format", None, False), "size": ("size", None, False), "digest": ("digest", None, False), "steps": ("steps", None, True)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultManifestRuntime(Result):
+    node: str
+    platform: str
+    engine: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"node": ("node", None, False), "platform": ("platform", None, False), "engine": ("engine", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultManifest(Result):
+    schema: Literal["trustfabric.dev/pcq/manifest/v1"]
+    name: str
+    inputs: List[PcqDslCompileResultManifestInputs]
+    pipeline: List[PcqDslCompileResultManifestPipeline]
+    parameters: Dict[str, Any]
+    hyperparameters: Dict[str, Any]
+    seed: Optional[int]
+    outputs: List[PcqDslCompileResultManifestOutputs]
+    runtime: PcqDslCompileResultManifestRuntime
+    description: Optional[str] = None
+    model_card: Optional[PcqDslCompileResultManifestModelCard] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "name": ("name", None, False), "description": ("description", None, False), "inputs": ("inputs", PcqDslCompileResultManifestInputs, True), "pipeline": ("pipeline", PcqDslCompileResultManifestPipeline, True), "parameters": ("parameters", None, False), "hyperparameters": ("hyperparameters", None, False), "seed": ("seed", None, False), "model_card": ("modelCard", PcqDslCompileResultManifestModelCard, False), "outputs": ("outputs", PcqDslCompileResultManifestOutputs, True), "runtime": ("runtime", PcqDslCompileResultManifestRuntime, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultResultResultsSpec(Result):
+    metric: str
+    params: Optional[Dict[str, Any]] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"metric": ("metric", None, False), "params": ("params", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultResultResults(Result):
+    step: str
+    spec: PcqDslCompileResultResultResultsSpec
+    value: Any
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"step": ("step", None, False), "spec": ("spec", PcqDslCompileResultResultResultsSpec, False), "value": ("value", None, False)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResultResult(Result):
+    schema: Literal["trustfabric.dev/pcq/result/v1"]
+    results: List[PcqDslCompileResultResultResults]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "results": ("results", PcqDslCompileResultResultResults, True)}
+
+
+@dataclass(frozen=True)
+class PcqDslCompileResult(Result):
+    manifest: PcqDslCompileResultManifest
+    result: PcqDslCompileResultResult
+    manifest_text: str
+    result_text: str
+    digest: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"manifest": ("manifest", PcqDslCompileResultManifest, False), "result": ("result", PcqDslCompileResultResult, False), "manifest_text": ("manifestText", None, False), "result_text": ("resultText", None, False), "digest": ("digest", None, False)}
+
+
+@dataclass(frozen=True)
+class BackfillRunResultFailuresExamples(Result):
+    id: str
+    message: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class BackfillRunResultFailures(Result):
+    code: str
+    count: int
+    examples: List[BackfillRunResultFailuresExamples]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"code": ("code", None, False), "count": ("count", None, False), "examples": ("examples", BackfillRunResultFailuresExamples, True)}
+
+
+@dataclass(frozen=True)
+class BackfillRunResult(Result):
+    schema: Literal["trustfabric.dev/backfill/report/v1"]
+    job: str
+    source: str
+    state: Literal["finished", "paused", "interrupted"]
+    eligible: int
+    previously_backfilled: int
+    backfilled: int
+    newly_backfilled: int
+    resumed_intents: int
+    failed: int
+    pending: int
+    coverage: float
+    failures: List[BackfillRunResultFailures]
+    duration_ms: float
+    artifacts_per_second: float
+    witness_ms_per_artifact: Any
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "job": ("job", None, False), "source": ("source", None, False), "state": ("state", None, False), "eligible": ("eligible", None, False), "previously_backfilled": ("previouslyBackfilled", None, False), "backfilled": ("backfilled", None, False), "newly_backfilled": ("newlyBackfilled", None, False), "resumed_intents": ("resumedIntents", None, False), "failed": ("failed", None, False), "pending": ("pending", None, False), "coverage": ("coverage", None, False), "failures": ("failures", BackfillRunResultFailures, True), "duration_ms": ("durationMs", None, False), "artifacts_per_second": ("artifactsPerSecond", None, False), "witness_ms_per_artifact": ("witnessMsPerArtifact", None, False)}
+
+
+@dataclass(frozen=True)
+class BackfillPauseResult(Result):
+    job: str
+    paused: Literal[True]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"job": ("job", None, False), "paused": ("paused", None, False)}
+
+
+@dataclass(frozen=True)
+class BackfillStatusResultReportFailuresExamples(Result):
+    id: str
+    message: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class BackfillStatusResultReportFailures(Result):
+    code: str
+    count: int
+    examples: List[BackfillStatusResultReportFailuresExamples]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"code": ("code", None, False), "count": ("count", None, False), "examples": ("examples", BackfillStatusResultReportFailuresExamples, True)}
+
+
+@dataclass(frozen=True)
+class BackfillStatusResultReport(Result):
+    schema: Literal["trustfabric.dev/backfill/report/v1"]
+    job: str
+    source: str
+    state: Literal["finished", "paused", "interrupted"]
+    eligible: int
+    previously_backfilled: int
+    backfilled: int
+    newly_backfilled: int
+    resumed_intents: int
+    failed: int
+    pending: int
+    coverage: float
+    failures: List[BackfillStatusResultReportFailures]
+    duration_ms: float
+    artifacts_per_second: float
+    witness_ms_per_artifact: Any
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "job": ("job", None, False), "source": ("source", None, False), "state": ("state", None, False), "eligible": ("eligible", None, False), "previously_backfilled": ("previouslyBackfilled", None, False), "backfilled": ("backfilled", None, False), "newly_backfilled": ("newlyBackfilled", None, False), "resumed_intents": ("resumedIntents", None, False), "failed": ("failed", None, False), "pending": ("pending", None, False), "coverage": ("coverage", None, False), "failures": ("failures", BackfillStatusResultReportFailures, True), "duration_ms": ("durationMs", None, False), "artifacts_per_second": ("artifactsPerSecond", None, False), "witness_ms_per_artifact": ("witnessMsPerArtifact", None, False)}
+
+
+@dataclass(frozen=True)
+class BackfillStatusResult(Result):
+    job: str
+    running: bool
+    pause_requested: bool
+    journal_records: int
+    report: Optional[BackfillStatusResultReport]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"job": ("job", None, False), "running": ("running", None, False), "pause_requested": ("pauseRequested", None, False), "journal_records": ("journalRecords", None, False), "report": ("report", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkEpochRotateResult(Result):
+    epoch: int
+    id: str
+    exchange_key: str
+    epoch_file: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"epoch": ("epoch", None, False), "id": ("id", None, False), "exchange_key": ("exchangeKey", None, False), "epoch_file": ("epochFile", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkTenantInitResult(Result):
+    tenant: str
+    epoch: str
+    generation: int
+    blinding_key: str
+    signing_key: str
+    tenant_doc: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"tenant": ("tenant", None, False), "epoch": ("epoch", None, False), "generation": ("generation", None, False), "blinding_key": ("blindingKey", None, False), "signing_key": ("signingKey", None, False), "tenant_doc": ("tenantDoc", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkSealResult(Result):
+    tenant: str
+    epoch: str
+    selectors: int
+    duplicates: int
+    dummies: int
+    size: int
+    digest: str
+    envelope: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"tenant": ("tenant", None, False), "epoch": ("epoch", None, False), "selectors": ("selectors", None, False), "duplicates": ("duplicates", None, False), "dummies": ("dummies", None, False), "size": ("size", None, False), "digest": ("digest", None, False), "envelope": ("envelope", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkExchangeOpenResultTenants(Result):
+    a: str
+    b: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"a": ("a", None, False), "b": ("b", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkExchangeOpenResultSizes(Result):
+    a: int
+    b: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"a": ("a", None, False), "b": ("b", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkExchangeOpenResult(Result):
+    id: str
+    epoch: str
+    tenants: ZkExchangeOpenResultTenants
+    sizes: ZkExchangeOpenResultSizes
+    relay_a: str
+    relay_b: str
+    ticket_a: str
+    ticket_b: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "epoch": ("epoch", None, False), "tenants": ("tenants", ZkExchangeOpenResultTenants, False), "sizes": ("sizes", ZkExchangeOpenResultSizes, False), "relay_a": ("relayA", None, False), "relay_b": ("relayB", None, False), "ticket_a": ("ticketA", None, False), "ticket_b": ("ticketB", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkReblindResult(Result):
+    exchange_id: str
+    side: Literal["a", "b"]
+    points: int
+    response: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"exchange_id": ("exchangeId", None, False), "side": ("side", None, False), "points": ("points", None, False), "response": ("response", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkProveResult(Result):
+    id: str
+    statement: Any
+    holds: Literal[True]
+    root_a: str
+    root_b: str
+    log_index: int
+    result: str
+    proof: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "statement": ("statement", None, False), "holds": ("holds", None, False), "root_a": ("rootA", None, False), "root_b": ("rootB", None, False), "log_index": ("logIndex", None, False), "result": ("result", None, False), "proof": ("proof", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkBundleExportResult(Result):
+    id: str
+    bytes: int
+    sha256: str
+    exchange_key: str
+    log_key: str
+    bundle: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"id": ("id", None, False), "bytes": ("bytes", None, False), "sha256": ("sha256", None, False), "bundle": ("bundle", None, False), "exchange_key": ("exchangeKey", None, False), "log_key": ("logKey", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkBundleVerifyResultTenants(Result):
+    a: str
+    b: str
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"a": ("a", None, False), "b": ("b", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkBundleVerifyResultOwnSide(Result):
+    side: Literal["a", "b"]
+    tenant: str
+    root: str
+    points: int
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"side": ("side", None, False), "tenant": ("tenant", None, False), "root": ("root", None, False), "points": ("points", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkBundleVerifyResult(Result):
+    ok: Literal[True]
+    exchange_id: str
+    epoch: str
+    statement: Any
+    tenants: ZkBundleVerifyResultTenants
+    root_a: str
+    root_b: str
+    log_index: int
+    log_tree_size: int
+    entries: int
+    groth16_proofs: int
+    own_side: Optional[ZkBundleVerifyResultOwnSide] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "exchange_id": ("exchangeId", None, False), "epoch": ("epoch", None, False), "statement": ("statement", None, False), "tenants": ("tenants", ZkBundleVerifyResultTenants, False), "root_a": ("rootA", None, False), "root_b": ("rootB", None, False), "log_index": ("logIndex", None, False), "log_tree_size": ("logTreeSize", None, False), "entries": ("entries", None, False), "groth16_proofs": ("groth16Proofs", None, False), "own_side": ("ownSide", ZkBundleVerifyResultOwnSide, False)}
+
+
+@dataclass(frozen=True)
+class ZkVerifyResult(Result):
+    ok: Literal[True]
+    kind: Literal["overlap", "groth16"]
+    groth16_proofs: int
+    circuit: Optional[str] = None
+    statement: Optional[Any] = None
+    root_a: Optional[str] = None
+    root_b: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "kind": ("kind", None, False), "circuit": ("circuit", None, False), "statement": ("statement", None, False), "root_a": ("rootA", None, False), "root_b": ("rootB", None, False), "groth16_proofs": ("groth16Proofs", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkVerifyBatchResultResults(Result):
+    index: int
+    kind: Literal["overlap", "groth16"]
+    ok: bool
+    circuit: Optional[str] = None
+    statement: Optional[Any] = None
+    code: Optional[str] = None
+    message: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"index": ("index", None, False), "kind": ("kind", None, False), "ok": ("ok", None, False), "circuit": ("circuit", None, False), "statement": ("statement", None, False), "code": ("code", None, False), "message": ("message", None, False)}
+
+
+@dataclass(frozen=True)
+class ZkVerifyBatchResult(Result):
+    ok: bool
+    total: int
+    invalid: List[int]
+    groth16_proofs: int
+    results: List[ZkVerifyBatchResultResults]
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"ok": ("ok", None, False), "total": ("total", None, False), "invalid": ("invalid", None, True), "groth16_proofs": ("groth16Proofs", None, False), "results": ("results", ZkVerifyBatchResultResults, True)}
 
 
 class KeysOperations:
@@ -307,9 +1618,142 @@ class LacOperations:
         """Parse a LAC policy and type-check it against a schema; positioned diagnostics with suggestions."""
         return LacCheckResult.from_dict(self._call("lac.check", _drop_none({"policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file})))
 
-    def eval(self, *, policy: str, schema: str, request: Dict[str, Any], encoding: Optional[Literal["utf8", "base64"]] = None, policy_file: Optional[str] = None, schema_file: Optional[str] = None, locale: Optional[str] = None) -> LacEvalResult:
+    def eval(self, *, policy: str, schema: str, request: Dict[str, Any], encoding: Optional[Literal["utf8", "base64"]] = None, policy_file: Optional[str] = None, schema_file: Optional[str] = None, locale: Optional[str] = None, audit: Optional[bool] = None) -> LacEvalResult:
         """Compile a LAC policy and decide one request: allow/deny, deciding rules, localized reasons, obligations."""
-        return LacEvalResult.from_dict(self._call("lac.eval", _drop_none({"policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file, "request": request, "locale": locale})))
+        return LacEvalResult.from_dict(self._call("lac.eval", _drop_none({"policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file, "request": request, "locale": locale, "audit": audit})))
+
+    def lint(self, *, policy: str, schema: str, encoding: Optional[Literal["utf8", "base64"]] = None, policy_file: Optional[str] = None, schema_file: Optional[str] = None, tests: Optional[str] = None, tests_file: Optional[str] = None, rules: Optional[List[str]] = None, disable: Optional[List[str]] = None, fix: Optional[bool] = None, fail_on: Optional[Literal["error", "warning", "info", "never"]] = None, format: Optional[Literal["sarif", "junit", "github"]] = None) -> LacLintResult:
+        """Lint a LAC policy: unreachable, shadowed and conflicting rules, contradictions, reasons, risky allows and transforms, style; safe fixes."""
+        return LacLintResult.from_dict(self._call("lac.lint", _drop_none({"policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file, "tests": tests, "testsFile": tests_file, "rules": rules, "disable": disable, "fix": fix, "failOn": fail_on, "format": format})))
+
+    def fmt(self, *, source: str, encoding: Optional[Literal["utf8", "base64"]] = None, file: Optional[str] = None, diff: Optional[bool] = None) -> LacFmtResult:
+        """Format a LAC document (policy, schema or policy tests) canonically, keeping comments."""
+        return LacFmtResult.from_dict(self._call("lac.fmt", _drop_none({"source": source, "encoding": encoding, "file": file, "diff": diff})))
+
+    def test(self, *, policy: str, schema: str, tests: str, encoding: Optional[Literal["utf8", "base64"]] = None, policy_file: Optional[str] = None, schema_file: Optional[str] = None, tests_file: Optional[str] = None, min_coverage: Optional[float] = None, format: Optional[Literal["junit"]] = None) -> LacTestResult:
+        """Run policy unit tests (kind: PolicyTest) against a compiled LAC policy; per-case diffs and rule coverage."""
+        return LacTestResult.from_dict(self._call("lac.test", _drop_none({"policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file, "tests": tests, "testsFile": tests_file, "minCoverage": min_coverage, "format": format})))
+
+    def simulate(self, *, from_: str, to: str, schema: str, encoding: Optional[Literal["utf8", "base64"]] = None, from_file: Optional[str] = None, to_file: Optional[str] = None, schema_file: Optional[str] = None, history: Optional[str] = None, history_file: Optional[str] = None, examples_per_group: Optional[int] = None, compare: Optional[Literal["effective", "policy"]] = None) -> LacSimulateResult:
+        """Replay historical queries under two versions of a LAC policy: newly blocked, newly allowed, changed obligations, grouped by rule, team and dataset."""
+        return LacSimulateResult.from_dict(self._call("lac.simulate", _drop_none({"from": from_, "to": to, "schema": schema, "encoding": encoding, "fromFile": from_file, "toFile": to_file, "schemaFile": schema_file, "history": history, "historyFile": history_file, "examplesPerGroup": examples_per_group, "compare": compare})))
+
+    def redteam(self, *, corpus_dir: Optional[str] = None, cases: Optional[List[Dict[str, Any]]] = None, schema: Optional[str] = None, policies: Optional[Dict[str, Any]] = None, encoding: Optional[Literal["utf8", "base64"]] = None, max_fn: Optional[int] = None, max_fp_rate: Optional[float] = None, categories: Optional[List[str]] = None) -> LacRedteamResult:
+        """Run a red-team corpus of labelled requests against the policies it targets: false negatives and false positives per category, with a gate."""
+        return LacRedteamResult.from_dict(self._call("lac.redteam", _drop_none({"corpusDir": corpus_dir, "cases": cases, "schema": schema, "policies": policies, "encoding": encoding, "maxFn": max_fn, "maxFpRate": max_fp_rate, "categories": categories})))
+
+    def eval_batch(self, *, policy: str, schema: str, requests: str, encoding: Optional[Literal["utf8", "base64"]] = None, policy_file: Optional[str] = None, schema_file: Optional[str] = None, first_line: Optional[int] = None, locale: Optional[str] = None, audit: Optional[bool] = None) -> LacEvalBatchResult:
+        """Decide many requests (JSON Lines, one per line) under one LAC policy; a bad line yields an error result and the rest go on."""
+        return LacEvalBatchResult.from_dict(self._call("lac.evalBatch", _drop_none({"policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file, "requests": requests, "firstLine": first_line, "locale": locale, "audit": audit})))
+
+    def minimize(self, *, rows: Optional[List[Dict[str, Any]]] = None, rows_text: Optional[str] = None, format: Optional[Literal["jsonl", "csv"]] = None, obligations: Optional[List[Dict[str, Any]]] = None, policy: Optional[str] = None, schema: Optional[str] = None, encoding: Optional[Literal["utf8", "base64"]] = None, policy_file: Optional[str] = None, schema_file: Optional[str] = None, request: Optional[Dict[str, Any]] = None, allow_missing_fields: Optional[bool] = None) -> LacMinimizeResult:
+        """Apply minimization obligations (mask, bucket, top-k, generalize, drop) to a result set: given obligations, or the decision of a policy on a request."""
+        return LacMinimizeResult.from_dict(self._call("lac.minimize", _drop_none({"rows": rows, "rowsText": rows_text, "format": format, "obligations": obligations, "policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file, "request": request, "allowMissingFields": allow_missing_fields})))
+
+    def audit_list(self, *, date: Optional[str] = None, decision: Optional[Literal["allow", "deny"]] = None, flag: Optional[str] = None, limit: Optional[int] = None) -> LacAuditListResult:
+        """List LAC audit records of this data directory (tenant), oldest first; torn lines are skipped with a warning."""
+        return LacAuditListResult.from_dict(self._call("lac.auditList", _drop_none({"date": date, "decision": decision, "flag": flag, "limit": limit})))
+
+    def audit_verify(self, *, date: Optional[str] = None) -> LacAuditVerifyResult:
+        """Verify LAC audit files: every record's digest and each file's chain (edits, removals, reordering)."""
+        return LacAuditVerifyResult.from_dict(self._call("lac.auditVerify", _drop_none({"date": date})))
+
+
+class PcqOperations:
+    """The `pcq` operations."""
+
+    def __init__(self, call: Callable[[str, Dict[str, Any]], Any]) -> None:
+        self._call = call
+
+    def fixture_gen(self, *, shape: Literal["power-law", "erdos-renyi", "bipartite", "star", "path", "ring", "grid", "complete", "small-world", "community", "tree", "dag"], nodes: int, seed: int, directed: Optional[bool] = None, weighted: Optional[bool] = None, max_weight: Optional[int] = None, m: Optional[int] = None, edges: Optional[int] = None, k: Optional[int] = None, p: Optional[float] = None, communities: Optional[int] = None, p_in: Optional[float] = None, p_out: Optional[float] = None, name: Optional[str] = None, description: Optional[str] = None, metrics: Optional[List[Any]] = None, out: Optional[str] = None) -> PcqFixtureGenResult:
+        """Generate a seeded synthetic graph (power-law, erdos-renyi, grid, …) as a PCQ fixture: edges.csv and fixture.json."""
+        return PcqFixtureGenResult.from_dict(self._call("pcq.fixtureGen", _drop_none({"shape": shape, "nodes": nodes, "seed": seed, "directed": directed, "weighted": weighted, "maxWeight": max_weight, "m": m, "edges": edges, "k": k, "p": p, "communities": communities, "pIn": p_in, "pOut": p_out, "name": name, "description": description, "metrics": metrics, "out": out})))
+
+    def replay(self, *, files: Dict[str, Any], entry: Optional[str] = None, witness: Optional[bool] = None, key: Optional[str] = None) -> PcqReplayResult:
+        """Replay a manifest (or a fixture against expected.json) and diff it within tolerance windows; optionally witness the verdict in the log."""
+        return PcqReplayResult.from_dict(self._call("pcq.replay", _drop_none({"entry": entry, "files": files, "witness": witness, "key": key})))
+
+    def verify_receipt(self, *, receipt: str, log_key: str, manifest: Optional[str] = None, result: Optional[str] = None, public_key: Optional[str] = None) -> PcqVerifyReceiptResult:
+        """Verify a PCQ receipt offline: log identity, checkpoint and DSSE signatures, subject digests, leaf hash and inclusion proof."""
+        return PcqVerifyReceiptResult.from_dict(self._call("pcq.verifyReceipt", _drop_none({"receipt": receipt, "logKey": log_key, "manifest": manifest, "result": result, "publicKey": public_key})))
+
+    def manifest_create(self, *, dataset: str, metrics: List[Any], dataset_path: Optional[str] = None, seed: Optional[int] = None, directed: Optional[bool] = None, weighted: Optional[bool] = None, name: Optional[str] = None, chunk_rows: Optional[int] = None) -> PcqManifestCreateResult:
+        """Compute metrics on an edge list and build its provenance manifest and result documents."""
+        return PcqManifestCreateResult.from_dict(self._call("pcq.manifestCreate", _drop_none({"dataset": dataset, "datasetPath": dataset_path, "metrics": metrics, "seed": seed, "directed": directed, "weighted": weighted, "name": name, "chunkRows": chunk_rows})))
+
+    def manifest_validate(self, *, manifest: str, file: Optional[str] = None) -> PcqManifestValidateResult:
+        """Validate a manifest against trustfabric.dev/pcq/manifest/v1; errors name the field path."""
+        return PcqManifestValidateResult.from_dict(self._call("pcq.manifestValidate", _drop_none({"manifest": manifest, "file": file})))
+
+    def dsl_compile(self, *, source: str, file: Optional[str] = None, files: Optional[Dict[str, Any]] = None) -> PcqDslCompileResult:
+        """Compile a provenance program (prov { source -> transform -> metric }) to a manifest by running it."""
+        return PcqDslCompileResult.from_dict(self._call("pcq.dslCompile", _drop_none({"source": source, "file": file, "files": files})))
+
+
+class BackfillOperations:
+    """The `backfill` operations."""
+
+    def __init__(self, call: Callable[[str, Dict[str, Any]], Any]) -> None:
+        self._call = call
+
+    def run(self, *, source: str, key: Optional[str] = None, rate: Optional[float] = None, retry_failed: Optional[bool] = None) -> BackfillRunResult:
+        """Replay legacy results under a directory, emit and witness a manifest for each; idempotent and resumable."""
+        return BackfillRunResult.from_dict(self._call("backfill.run", _drop_none({"source": source, "key": key, "rate": rate, "retryFailed": retry_failed})))
+
+    def pause(self, *, source: str) -> BackfillPauseResult:
+        """Ask a running backfill to stop after its current artifact; `backfill.run` resumes it."""
+        return BackfillPauseResult.from_dict(self._call("backfill.pause", _drop_none({"source": source})))
+
+    def status(self, *, source: str) -> BackfillStatusResult:
+        """The last coverage report of a backfill job and what its journal holds."""
+        return BackfillStatusResult.from_dict(self._call("backfill.status", _drop_none({"source": source})))
+
+
+class ZkOperations:
+    """The `zk` operations."""
+
+    def __init__(self, call: Callable[[str, Dict[str, Any]], Any]) -> None:
+        self._call = call
+
+    def epoch_rotate(self) -> ZkEpochRotateResult:
+        """At the exchange: open the next epoch (new pepper; tenants then need new keys). Returns the epoch file for tenants."""
+        return ZkEpochRotateResult.from_dict(self._call("zk.epochRotate", _drop_none({})))
+
+    def tenant_init(self, *, tenant: str, epoch_file: str, rotate: Optional[bool] = None) -> ZkTenantInitResult:
+        """At a tenant: create (or rotate) its secret blinding key for an epoch; returns the signed tenant document to publish."""
+        return ZkTenantInitResult.from_dict(self._call("zk.tenantInit", _drop_none({"tenant": tenant, "epochFile": epoch_file, "rotate": rotate})))
+
+    def seal(self, *, tenant: str, epoch_file: str, type: Literal["email", "phone", "id"], selectors_path: Optional[str] = None, selectors: Optional[str] = None, region: Optional[str] = None) -> ZkSealResult:
+        """At a tenant, locally only: normalize, blind and pad a selector list into a signed envelope."""
+        return ZkSealResult.from_dict(self._call("zk.seal", _drop_none({"tenant": tenant, "epochFile": epoch_file, "type": type, "selectorsPath": selectors_path, "selectors": selectors, "region": region})))
+
+    def exchange_open(self, *, tenant_doc_a: str, tenant_doc_b: str, envelope_a: str, envelope_b: str, statement: Any, quota: Optional[int] = None) -> ZkExchangeOpenResult:
+        """At the exchange: verify two envelopes, charge quotas, mask and relay each side's points; tickets go to their owners."""
+        return ZkExchangeOpenResult.from_dict(self._call("zk.exchangeOpen", _drop_none({"tenantDocA": tenant_doc_a, "tenantDocB": tenant_doc_b, "envelopeA": envelope_a, "envelopeB": envelope_b, "statement": statement, "quota": quota})))
+
+    def reblind(self, *, tenant: str, epoch_file: str, relay: str) -> ZkReblindResult:
+        """At a tenant: re-blind the other side's masked points with its epoch key and prove it (batched DLEQ)."""
+        return ZkReblindResult.from_dict(self._call("zk.reblind", _drop_none({"tenant": tenant, "epochFile": epoch_file, "relay": relay})))
+
+    def prove(self, *, id: str, responses: List[str]) -> ZkProveResult:
+        """At the exchange: verify both re-blinding proofs, commit to both double-blinded sets and prove the statement (Groth16); log the result."""
+        return ZkProveResult.from_dict(self._call("zk.prove", _drop_none({"id": id, "responses": responses})))
+
+    def bundle_export(self, *, id: str, out: Optional[str] = None) -> ZkBundleExportResult:
+        """At the exchange: the signed evidence bundle (deterministic tar) of a proved exchange, with a fresh log inclusion proof."""
+        return ZkBundleExportResult.from_dict(self._call("zk.bundleExport", _drop_none({"id": id, "out": out})))
+
+    def bundle_verify(self, *, bundle: str, exchange_key: str, log_key: str, tenant_keys: Optional[Dict[str, Any]] = None, tenant: Optional[Dict[str, Any]] = None) -> ZkBundleVerifyResult:
+        """Verify an evidence bundle offline against pinned keys; with a tenant's ticket and envelope, also its own side."""
+        return ZkBundleVerifyResult.from_dict(self._call("zk.bundleVerify", _drop_none({"bundle": bundle, "exchangeKey": exchange_key, "logKey": log_key, "tenantKeys": tenant_keys, "tenant": tenant})))
+
+    def verify(self, *, proof: str, expected: Optional[Dict[str, Any]] = None) -> ZkVerifyResult:
+        """Verify one ZK-TX proof: an overlap proof (structure, commitments, statement, all Groth16 proofs) or a single Groth16 proof."""
+        return ZkVerifyResult.from_dict(self._call("zk.verify", _drop_none({"proof": proof, "expected": expected})))
+
+    def verify_batch(self, *, proofs: List[str]) -> ZkVerifyBatchResult:
+        """Verify many ZK-TX proofs with one multi-pairing (random linear combination); failing batches are bisected to name the bad proofs."""
+        return ZkVerifyBatchResult.from_dict(self._call("zk.verifyBatch", _drop_none({"proofs": proofs})))
 
 
 class GeneratedOperations:
@@ -318,8 +1762,14 @@ class GeneratedOperations:
     keys: KeysOperations
     log: LogOperations
     lac: LacOperations
+    pcq: PcqOperations
+    backfill: BackfillOperations
+    zk: ZkOperations
 
     def _bind(self, call: Callable[[str, Dict[str, Any]], Any]) -> None:
         self.keys = KeysOperations(call)
         self.log = LogOperations(call)
         self.lac = LacOperations(call)
+        self.pcq = PcqOperations(call)
+        self.backfill = BackfillOperations(call)
+        self.zk = ZkOperations(call)

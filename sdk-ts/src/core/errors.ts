@@ -316,6 +316,264 @@ export const ERROR_CODES = {
     400,
     "The request must be {subject, resource, action, context} objects whose attributes match the schema.",
   ),
+  // LAC: lint, fmt, tests (insert new TF_LAC_ codes of these features below this line)
+  TF_LAC_TEST_INVALID: spec(
+    "checkFailed",
+    422,
+    "Fix the policy test file: kind PolicyTest, cases with name, request and expect, as docs/lac-testing.md shows.",
+  ),
+  TF_LAC_LINT_RULE_UNKNOWN: spec(
+    "usage",
+    400,
+    "Name lint rules by id (LAC101) or name (unreachable-rule); docs/lac-lint.md lists them.",
+  ),
+
+  // LAC: transforms, graph constraints, audit, batch evaluation (insert below this line)
+  TF_LAC_TRANSFORM_TYPE: spec(
+    "checkFailed",
+    422,
+    "The named row's field has a type the preset cannot transform (docs/lac.md lists each preset's types); fix the data or the obligation.",
+  ),
+  TF_LAC_TRANSFORM_FIELD: spec(
+    "checkFailed",
+    422,
+    "No row has the field an obligation names; rename the result column or the obligation's field (or pass --allow-missing-fields).",
+  ),
+  TF_LAC_ROWS_INVALID: spec(
+    "usage",
+    400,
+    "Rows are JSON Lines (one object per line) or CSV with a header row; fix the named line.",
+  ),
+  TF_LAC_DENIED: spec(
+    "checkFailed",
+    403,
+    "The policy denies this request, so no rows are released; see the reasons, or change the request.",
+  ),
+  TF_LAC_AUDIT_INVALID: spec(
+    "checkFailed",
+    422,
+    "An audit file was altered or damaged; keep it as evidence and investigate the named line.",
+  ),
+
+  // LAC: simulator and red-team corpus (insert below this line)
+  TF_LAC_REDTEAM_CORPUS_INVALID: spec(
+    "usage",
+    422,
+    "Fix the named red-team case or corpus.yaml (docs/lac-redteam.md describes the format).",
+  ),
+
+  // PCQ: manifests, fixtures, metrics, replay, diff, witness (insert below this line)
+  TF_PCQ_DATASET_INVALID: spec(
+    "usage",
+    400,
+    "Fix the named line: edge lists are CSV with a `source,target[,weight]` header, finite weights and no self-loops or duplicate edges.",
+  ),
+  TF_PCQ_METRIC_INVALID: spec(
+    "usage",
+    400,
+    "Check the metric's parameters against docs/pcq-metrics.md (e.g. source and target must be nodes of the graph).",
+  ),
+  TF_PCQ_METRIC_NON_FINITE: spec(
+    "checkFailed",
+    422,
+    "A metric produced NaN or Infinity; check the edge weights (zero or huge weights) and the metric's parameters.",
+  ),
+  TF_PCQ_FIXTURE_INVALID: spec(
+    "usage",
+    400,
+    "Fix the fixture as docs/pcq-metrics.md describes (fixture.json, edges.csv, expected.json), or regenerate it.",
+  ),
+  TF_PCQ_SCHEMA_VERSION: spec(
+    "usage",
+    400,
+    "The document's schema version is not supported by this Trust Fabric; upgrade Trust Fabric or regenerate the document.",
+  ),
+  TF_PCQ_MANIFEST_INVALID: spec(
+    "usage",
+    400,
+    "Fix the named field of the manifest as docs/pcq.md describes, or recreate it with `tf pcq manifest create`.",
+  ),
+  TF_PCQ_RESULT_INVALID: spec(
+    "usage",
+    400,
+    "The result file must be a trustfabric.dev/pcq/result/v1 document with finite values; recreate it with `tf pcq manifest create`.",
+  ),
+  TF_PCQ_FILE_MISSING: spec(
+    "usage",
+    404,
+    "Put the dataset and result files the manifest names beside it (paths are relative to the manifest).",
+  ),
+  TF_PCQ_DSL_PARSE: spec(
+    "usage",
+    400,
+    "Fix the provenance program at the reported file:line:col (grammar in docs/pcq.md).",
+  ),
+  TF_PCQ_RECEIPT_MALFORMED: spec(
+    "checkFailed",
+    422,
+    "The receipt is not a trustfabric.dev/pcq/receipt/v1 document; obtain an unmodified copy.",
+  ),
+  TF_PCQ_RECEIPT_STATEMENT_INVALID: spec(
+    "checkFailed",
+    422,
+    "The signed statement is not an in-toto v1 verification summary from `tf pcq replay --witness`.",
+  ),
+  TF_PCQ_RECEIPT_WRONG_LOG: spec(
+    "checkFailed",
+    422,
+    "The receipt was logged in another transparency log: pass that log's verifier key, or get a receipt from your log.",
+  ),
+  TF_PCQ_RECEIPT_LEAF_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The receipt's leaf hash is not the hash of its envelope: the receipt was altered; obtain an unmodified copy.",
+  ),
+  TF_PCQ_RECEIPT_MANIFEST_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The manifest differs from the one the verdict is about: it was altered after the replay, or it is another manifest.",
+  ),
+  TF_PCQ_RECEIPT_RESULT_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The result file differs from the one the verdict is about: it was altered after the replay, or it is another result.",
+  ),
+
+  // backfill (insert below this line)
+  TF_BACKFILL_NO_JOB: spec(
+    "usage",
+    404,
+    "Start the job with `tf backfill run <source>`; pause and status need a job that has run.",
+  ),
+  TF_BACKFILL_BUSY: spec(
+    "usage",
+    409,
+    "Wait for the running backfill of this source to finish, or pause it with `tf backfill pause <source>`.",
+  ),
+  TF_BACKFILL_REPLAY_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The legacy result is not reproduced by its dataset: fix the dataset or the result, or investigate with `tf pcq replay`.",
+  ),
+  TF_BACKFILL_ARTIFACT_INVALID: spec(
+    "checkFailed",
+    422,
+    "Fix the legacy artifact as docs/backfill.md describes, then run the backfill again.",
+  ),
+
+  // ZK-TX: circuits, proving, verifying, batch verification (insert below this line)
+  TF_ZK_PROOF_INVALID: spec(
+    "checkFailed",
+    422,
+    "The proof does not verify against the circuit's verification key: it was altered, or made for another circuit.",
+  ),
+  TF_ZK_PROOF_MALFORMED: spec(
+    "checkFailed",
+    422,
+    "The proof file is truncated or not a trustfabric.dev/zk proof document; export it again.",
+  ),
+  TF_ZK_STATEMENT_FALSE: spec(
+    "checkFailed",
+    422,
+    "The overlap statement does not hold for these sets, so no proof can be made; prove a statement that is true.",
+  ),
+  TF_ZK_STATEMENT_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The proof proves another statement than the one expected; ask for a proof of the statement you need.",
+  ),
+  TF_ZK_COMMITMENT_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The proof is about other set commitments than the ones expected (or they do not chain); check both tenants' commitments.",
+  ),
+  TF_ZK_ARTIFACT_CHECKSUM: spec(
+    "internal",
+    500,
+    "A circuit artifact does not match circuits/checksums.json; reinstall, or rebuild with `node circuits/build.mjs`.",
+  ),
+  TF_ZK_BUCKET_OVERFLOW: spec(
+    "usage",
+    400,
+    "A bucket holds more elements than the circuit layout allows; use chooseLayout() for these set sizes, or split the sets.",
+  ),
+
+  // ZK-TX: protocol, envelopes, DLEQ, epochs, exchange, evidence bundles (insert below this line)
+  TF_ZK_SELECTOR_INVALID: spec(
+    "usage",
+    400,
+    "Fix or remove the selector on the named line (docs/zk-tx-protocol.md lists the normalization rules); for national phone numbers pass --region.",
+  ),
+  TF_ZK_SELECTOR_MIXED: spec(
+    "usage",
+    400,
+    "One selector file holds one type (email, phone or id): split the file by type and seal each separately.",
+  ),
+  TF_ZK_SELECTORS_TOO_LARGE: spec(
+    "usage",
+    413,
+    "Split the selector file: one envelope holds at most 2^20 selectors (64 MiB).",
+  ),
+  TF_ZK_ENVELOPE_INVALID: spec(
+    "checkFailed",
+    422,
+    "The document is not a valid, signed ZK-TX document (envelope, relay request, response or ticket); ask its sender to produce it again.",
+  ),
+  TF_ZK_EPOCH_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The document belongs to another epoch: reseal with the current epoch (`tf zk tenant init` then `tf zk seal`).",
+  ),
+  TF_ZK_TENANT_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "The document is from or for another tenant or blinding key than expected; check --tenant and the tenant documents you pinned.",
+  ),
+  TF_ZK_POINT_INVALID: spec(
+    "checkFailed",
+    422,
+    "A point is not a canonical ristretto255 encoding of a non-identity element; the document was altered or made by a broken client.",
+  ),
+  TF_ZK_DLEQ_INVALID: spec(
+    "checkFailed",
+    422,
+    "The DLEQ proof does not show the points were re-blinded with the published key; refuse the exchange and ask the tenant to re-blind again.",
+  ),
+  TF_ZK_QUOTA_EXCEEDED: spec(
+    "usage",
+    429,
+    "The tenant used its exchanges for this epoch: wait for the next epoch (`tf zk epoch rotate`) or raise --quota.",
+  ),
+  TF_ZK_EXCHANGE_NOT_FOUND: spec(
+    "usage",
+    404,
+    "Check the exchange id; exchanges are kept in the exchange's TF_HOME under zk/exchange/.",
+  ),
+  TF_ZK_BUNDLE_MALFORMED: spec(
+    "checkFailed",
+    422,
+    "The file is not a ZK-TX evidence bundle (a tar); export it again with `tf zk bundle export`.",
+  ),
+  TF_ZK_BUNDLE_ENTRY_MISSING: spec(
+    "checkFailed",
+    422,
+    "The bundle lacks a required entry; export it again with `tf zk bundle export`.",
+  ),
+  TF_ZK_BUNDLE_CHECKSUM_MISMATCH: spec(
+    "checkFailed",
+    422,
+    "An entry's bytes do not match the signed manifest: the bundle was altered after export.",
+  ),
+  TF_ZK_BUNDLE_SIGNATURE_INVALID: spec(
+    "checkFailed",
+    422,
+    "The bundle's manifest is not signed by the pinned exchange key: it was altered, or you pinned another key.",
+  ),
+  TF_ZK_BUNDLE_TAMPERED: spec(
+    "checkFailed",
+    422,
+    "The bundle has unlisted entries or non-canonical tar headers or padding: it was altered after export.",
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -5,9 +5,16 @@
 import { z } from "zod";
 import { TfError } from "../core/errors.js";
 import type { Operation, OperationContext } from "./operation.js";
+import * as backfill from "./ops/backfill.js";
 import * as keys from "./ops/keys.js";
 import * as lac from "./ops/lac.js";
+import * as lacAuthoring from "./ops/lac-authoring.js";
+import * as lacSim from "./ops/lac-sim.js";
 import * as log from "./ops/log.js";
+import * as pcq from "./ops/pcq.js";
+import * as pcqFixtures from "./ops/pcq-fixtures.js";
+import * as zk from "./ops/zk.js";
+import * as zkProofs from "./ops/zk-proofs.js";
 
 export const operations = {
   "keys.generate": keys.keysGenerate,
@@ -24,6 +31,34 @@ export const operations = {
   "log.verify": log.logVerify,
   "lac.check": lac.lacCheckOp,
   "lac.eval": lac.lacEvalOp,
+  "lac.lint": lacAuthoring.lacLintOp,
+  "lac.fmt": lacAuthoring.lacFmtOp,
+  "lac.test": lacAuthoring.lacTestOp,
+  "lac.simulate": lacSim.lacSimulateOp,
+  "lac.redteam": lacSim.lacRedteamOp,
+  "lac.evalBatch": lac.lacEvalBatchOp,
+  "lac.minimize": lac.lacMinimizeOp,
+  "lac.auditList": lac.lacAuditListOp,
+  "lac.auditVerify": lac.lacAuditVerifyOp,
+  "pcq.fixtureGen": pcqFixtures.pcqFixtureGen,
+  "pcq.replay": pcq.pcqReplayOp,
+  "pcq.verifyReceipt": pcq.pcqVerifyReceiptOp,
+  "pcq.manifestCreate": pcq.pcqManifestCreateOp,
+  "pcq.manifestValidate": pcq.pcqManifestValidateOp,
+  "pcq.dslCompile": pcq.pcqDslCompileOp,
+  "backfill.run": backfill.backfillRun,
+  "backfill.pause": backfill.backfillPause,
+  "backfill.status": backfill.backfillStatus,
+  "zk.epochRotate": zk.zkEpochRotateOp,
+  "zk.tenantInit": zk.zkTenantInitOp,
+  "zk.seal": zk.zkSealOp,
+  "zk.exchangeOpen": zk.zkExchangeOpenOp,
+  "zk.reblind": zk.zkReblindOp,
+  "zk.prove": zk.zkProveOp,
+  "zk.bundleExport": zk.zkBundleExportOp,
+  "zk.bundleVerify": zk.zkBundleVerifyOp,
+  "zk.verify": zkProofs.zkVerifyOp,
+  "zk.verifyBatch": zkProofs.zkVerifyBatchOp,
 } as const;
 
 export type Operations = typeof operations;
