@@ -22,7 +22,15 @@ export default defineConfig([
     minify: false,
     outExtension: () => ({ js: ".mjs" }),
     banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      // Bundled CommonJS dependencies (snarkjs, ffjavascript) expect require, __filename and __dirname.
+      js: [
+        "import { createRequire as __cr } from 'node:module';",
+        "import { fileURLToPath as __fu } from 'node:url';",
+        "import { dirname as __dn } from 'node:path';",
+        "const require = __cr(import.meta.url);",
+        "const __filename = __fu(import.meta.url);",
+        "const __dirname = __dn(__filename);",
+      ].join(" "),
     },
   },
 ]);

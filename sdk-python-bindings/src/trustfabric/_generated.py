@@ -553,7 +553,8 @@ class LacSimulateResult(Result):
     folded_values: bool
     duration_ms: float
     queries_per_second: float
-    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "from_": ("from", LacSimulateResultFrom, False), "to": ("to", LacSimulateResultTo, False), "compare": ("compare", None, False), "totals": ("totals", LacSimulateResultTotals, False), "time_range": ("timeRange", None, False), "by_rule": ("byRule", LacSimulateResultByRule, True), "by_team": ("byTeam", LacSimulateResultByTeam, True), "by_dataset": ("byDataset", LacSimulateResultByDataset, True), "groups": ("groups", LacSimulateResultGroups, True), "invalid": ("invalid", LacSimulateResultInvalid, True), "invalid_listed": ("invalidListed", None, False), "examples_per_group": ("examplesPerGroup", None, False), "folded_values": ("foldedValues", None, False), "duration_ms": ("durationMs", None, False), "queries_per_second": ("queriesPerSecond", None, False)}
+    html: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"schema": ("schema", None, False), "from_": ("from", LacSimulateResultFrom, False), "to": ("to", LacSimulateResultTo, False), "compare": ("compare", None, False), "totals": ("totals", LacSimulateResultTotals, False), "time_range": ("timeRange", None, False), "by_rule": ("byRule", LacSimulateResultByRule, True), "by_team": ("byTeam", LacSimulateResultByTeam, True), "by_dataset": ("byDataset", LacSimulateResultByDataset, True), "groups": ("groups", LacSimulateResultGroups, True), "invalid": ("invalid", LacSimulateResultInvalid, True), "invalid_listed": ("invalidListed", None, False), "examples_per_group": ("examplesPerGroup", None, False), "folded_values": ("foldedValues", None, False), "duration_ms": ("durationMs", None, False), "queries_per_second": ("queriesPerSecond", None, False), "html": ("html", None, False)}
 
 
 @dataclass(frozen=True)
@@ -1008,7 +1009,8 @@ class PcqReplayResultReceipt(Result):
 class PcqReplayResult(Result):
     report: PcqReplayResultReport
     receipt: Optional[PcqReplayResultReceipt] = None
-    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"report": ("report", PcqReplayResultReport, False), "receipt": ("receipt", PcqReplayResultReceipt, False)}
+    html: Optional[str] = None
+    __tf_fields__: ClassVar[Dict[str, Tuple[str, Any, bool]]] = {"report": ("report", PcqReplayResultReport, False), "receipt": ("receipt", PcqReplayResultReceipt, False), "html": ("html", None, False)}
 
 
 @dataclass(frozen=True)
@@ -1634,9 +1636,9 @@ class LacOperations:
         """Run policy unit tests (kind: PolicyTest) against a compiled LAC policy; per-case diffs and rule coverage."""
         return LacTestResult.from_dict(self._call("lac.test", _drop_none({"policy": policy, "schema": schema, "encoding": encoding, "policyFile": policy_file, "schemaFile": schema_file, "tests": tests, "testsFile": tests_file, "minCoverage": min_coverage, "format": format})))
 
-    def simulate(self, *, from_: str, to: str, schema: str, encoding: Optional[Literal["utf8", "base64"]] = None, from_file: Optional[str] = None, to_file: Optional[str] = None, schema_file: Optional[str] = None, history: Optional[str] = None, history_file: Optional[str] = None, examples_per_group: Optional[int] = None, compare: Optional[Literal["effective", "policy"]] = None) -> LacSimulateResult:
+    def simulate(self, *, from_: str, to: str, schema: str, encoding: Optional[Literal["utf8", "base64"]] = None, from_file: Optional[str] = None, to_file: Optional[str] = None, schema_file: Optional[str] = None, history: Optional[str] = None, history_file: Optional[str] = None, examples_per_group: Optional[int] = None, compare: Optional[Literal["effective", "policy"]] = None, html: Optional[bool] = None) -> LacSimulateResult:
         """Replay historical queries under two versions of a LAC policy: newly blocked, newly allowed, changed obligations, grouped by rule, team and dataset."""
-        return LacSimulateResult.from_dict(self._call("lac.simulate", _drop_none({"from": from_, "to": to, "schema": schema, "encoding": encoding, "fromFile": from_file, "toFile": to_file, "schemaFile": schema_file, "history": history, "historyFile": history_file, "examplesPerGroup": examples_per_group, "compare": compare})))
+        return LacSimulateResult.from_dict(self._call("lac.simulate", _drop_none({"from": from_, "to": to, "schema": schema, "encoding": encoding, "fromFile": from_file, "toFile": to_file, "schemaFile": schema_file, "history": history, "historyFile": history_file, "examplesPerGroup": examples_per_group, "compare": compare, "html": html})))
 
     def redteam(self, *, corpus_dir: Optional[str] = None, cases: Optional[List[Dict[str, Any]]] = None, schema: Optional[str] = None, policies: Optional[Dict[str, Any]] = None, encoding: Optional[Literal["utf8", "base64"]] = None, max_fn: Optional[int] = None, max_fp_rate: Optional[float] = None, categories: Optional[List[str]] = None) -> LacRedteamResult:
         """Run a red-team corpus of labelled requests against the policies it targets: false negatives and false positives per category, with a gate."""
@@ -1669,9 +1671,9 @@ class PcqOperations:
         """Generate a seeded synthetic graph (power-law, erdos-renyi, grid, …) as a PCQ fixture: edges.csv and fixture.json."""
         return PcqFixtureGenResult.from_dict(self._call("pcq.fixtureGen", _drop_none({"shape": shape, "nodes": nodes, "seed": seed, "directed": directed, "weighted": weighted, "maxWeight": max_weight, "m": m, "edges": edges, "k": k, "p": p, "communities": communities, "pIn": p_in, "pOut": p_out, "name": name, "description": description, "metrics": metrics, "out": out})))
 
-    def replay(self, *, files: Dict[str, Any], entry: Optional[str] = None, witness: Optional[bool] = None, key: Optional[str] = None) -> PcqReplayResult:
+    def replay(self, *, entry: Optional[str] = None, files: Optional[Dict[str, Any]] = None, target: Optional[str] = None, witness: Optional[bool] = None, key: Optional[str] = None, html: Optional[bool] = None) -> PcqReplayResult:
         """Replay a manifest (or a fixture against expected.json) and diff it within tolerance windows; optionally witness the verdict in the log."""
-        return PcqReplayResult.from_dict(self._call("pcq.replay", _drop_none({"entry": entry, "files": files, "witness": witness, "key": key})))
+        return PcqReplayResult.from_dict(self._call("pcq.replay", _drop_none({"entry": entry, "files": files, "target": target, "witness": witness, "key": key, "html": html})))
 
     def verify_receipt(self, *, receipt: str, log_key: str, manifest: Optional[str] = None, result: Optional[str] = None, public_key: Optional[str] = None) -> PcqVerifyReceiptResult:
         """Verify a PCQ receipt offline: log identity, checkpoint and DSSE signatures, subject digests, leaf hash and inclusion proof."""

@@ -48,6 +48,14 @@ class Result:
         return json.dumps(self.to_dict(), indent=indent)
 
     def _repr_html_(self) -> str:
+        # Replay and simulation reports carry their own self-contained page (html=True):
+        # show it sandboxed, so its script runs without access to the notebook.
+        page = getattr(self, "html", None)
+        if isinstance(page, str) and page:
+            return (
+                '<iframe sandbox="allow-scripts" style="width:100%;height:640px;border:1px solid #ddd" '
+                f'srcdoc="{html.escape(page, quote=True)}"></iframe>'
+            )
         rows = "".join(
             f"<tr><th style='text-align:left'>{html.escape(f.name)}</th><td><pre style='margin:0'>"
             f"{html.escape(_short(getattr(self, f.name)))}</pre></td></tr>"

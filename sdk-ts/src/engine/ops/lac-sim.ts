@@ -5,6 +5,7 @@ import { TfError } from "../../core/errors.js";
 import { type CompiledPolicy, compilePolicy, type SourceInput } from "../../lac/index.js";
 import { loadRedTeamCorpus, RedTeamCase, RedTeamReport, runRedTeam } from "../../lac/redteam.js";
 import { SimulationReport, simulateFile, simulateText } from "../../lac/simulate.js";
+import { simulationHtml } from "../../lac/simulate-report.js";
 import { defineOperation } from "../operation.js";
 
 const Encoding = z
@@ -47,8 +48,14 @@ export const lacSimulateOp = defineOperation({
       .enum(["effective", "policy"])
       .default("effective")
       .describe("effective: the enforced decision (audit mode allows); policy: what the policy decided"),
+    html: z
+      .boolean()
+      .default(false)
+      .describe("also return the report as one self-contained HTML page (notebooks display it)"),
   }),
-  output: SimulationReport,
+  output: SimulationReport.extend({
+    html: z.string().optional().describe("the self-contained HTML report, when requested"),
+  }),
   handler: async (input, ctx) => {
     if ((input.history === undefined) === (input.historyFile === undefined))
       throw new TfError("TF_USAGE", "Pass the history either as text (history) or as a file (historyFile)");
@@ -67,9 +74,11 @@ export const lacSimulateOp = defineOperation({
       onProgress: (done: number, total: number) =>
         ctx.onProgress?.({ operation: "lac.simulate", done, total }),
     };
-    return input.historyFile !== undefined
-      ? simulateFile(from, to, input.historyFile, options)
-      : simulateText(from, to, input.history!, options);
+    const report =
+      input.historyFile !== undefined
+        ? await simulateFile(from, to, input.historyFile, options)
+        : await simulateText(from, to, input.history!, options);
+    return input.html ? { ...report, html: simulationHtml(report) } : report;
   },
 });
 

@@ -10,7 +10,8 @@ import {
   ResultDocument,
   simplePlan,
 } from "../../pcq/manifest.js";
-import { replayFiles } from "../../pcq/replay.js";
+import { readReplayTarget, replayFiles } from "../../pcq/replay.js";
+import { renderReportHtml } from "../../pcq/report-html.js";
 import { Receipt, verifyReceipt, witnessReport } from "../../pcq/witness.js";
 import { defineOperation } from "../operation.js";
 
@@ -37,25 +38,40 @@ export const pcqReplayOp = defineOperation({
   summary:
     "Replay a manifest (or a fixture against expected.json) and diff it within tolerance windows; optionally witness the verdict in the log.",
   idempotent: false,
+  pathInputs: ["target"],
   input: z.object({
     entry: z
       .string()
       .min(1)
       .default("manifest.json")
       .describe("name in files of the manifest, or fixture.json for golden mode"),
-    files: Files,
+    files: Files.default({}),
+    target: z
+      .string()
+      .optional()
+      .describe(
+        "instead of files: a local manifest, directory or fixture directory to read (not over the server)",
+      ),
     witness: z.boolean().default(false).describe("sign the verdict and append it to the transparency log"),
     key: z.string().optional().describe("key store name of the witness key (default: the log's key)"),
+    html: z
+      .boolean()
+      .default(false)
+      .describe("also return the diff report as one self-contained HTML page (notebooks display it)"),
   }),
   output: z.object({
     report: ReplayReport,
     receipt: Receipt.optional().describe("present with witness: the offline-verifiable receipt"),
+    html: z.string().optional().describe("the self-contained HTML report, when requested"),
   }),
-  handler: async ({ entry, files, witness, key }, ctx) => {
-    const report = replayFiles({ entry, files: decodeFiles(files) });
-    if (!witness) return { report };
+  handler: async ({ entry, files, target, witness, key, html }, ctx) => {
+    const report = replayFiles(
+      target !== undefined ? readReplayTarget(target) : { entry, files: decodeFiles(files) },
+    );
+    const page = html ? { html: renderReportHtml(report) } : {};
+    if (!witness) return { report, ...page };
     const receipt = await witnessReport(report, { home: ctx.home, key, now: ctx.now?.() });
-    return { report, receipt };
+    return { report, receipt, ...page };
   },
 });
 
