@@ -22,6 +22,7 @@ import {
   quantile,
   REPO_ROOT,
   SDK_DIST,
+  table,
 } from "./lib/common.mjs";
 
 const STEPS = ["append", "proofs", "cli", "server", "python"];
@@ -576,15 +577,6 @@ function loadText() {
 
 function int(x) {
   return Math.round(x).toLocaleString("en-US");
-}
-
-/** Text table; `align` has one letter per column, l or r (default: first l, the rest r). */
-function table(rows, align = "") {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  const cell = (v, c) =>
-    (align[c] ?? (c === 0 ? "l" : "r")) === "l" ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]);
-  const line = (r) => r.map(cell).join("  ").trimEnd();
-  return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
 }
 
 function out(text) {

@@ -12,6 +12,8 @@
 // straight rendering of it. Numbers are integers (Cedar has no floats) and every request
 // carries every attribute (see docs/lac-bench.md, "Equivalence").
 
+import { prng } from "../lib/common.mjs";
+
 /** The schema every generated policy is written against (LAC's format, as an object). */
 export const SCHEMA = {
   subject: {
@@ -89,18 +91,6 @@ const REFS = [
   ["resource.license", "subject.licenses", "member"], // resource.license in subject.licenses
   ["subject.clearance", "resource.sensitivity", "number"],
 ];
-
-/** mulberry32: small, fast and the same everywhere. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ATTRS = Object.entries(SCHEMA).flatMap(([ns, attrs]) =>
   Object.entries(attrs).map(([name, t]) => ({ attr: `${ns}.${name}`, ns, name, ...t })),

@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, platform, release } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BENCH_DIR, importSdk, info, parseFlags, positiveInt } from "../lib/common.mjs";
+import { BENCH_DIR, importSdk, info, parseFlags, positiveInt, table } from "../lib/common.mjs";
 import { agreementParallel, Disagreement, loadWorkload, engines as setUpEngines } from "./agreement.mjs";
 import { cedarCall, cedarPolicyText } from "./peers/cedar.mjs";
 import { buildWasm, findOpa, opaVersion } from "./peers/opa.mjs";
@@ -113,14 +113,6 @@ const int = (x) => Math.round(x).toLocaleString("en-US");
 const sig = (x) => (Number.isFinite(x) ? `${x.toPrecision(3)}×` : "—");
 const fix = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "—");
 const out = (text = "") => process.stdout.write(`${text}\n`);
-
-function table(rows, align = "") {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  const cell = (v, c) =>
-    (align[c] ?? (c === 0 ? "l" : "r")) === "l" ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]);
-  const line = (r) => r.map(cell).join("  ").trimEnd();
-  return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
-}
 
 /** Every request has every attribute the schema declares (the equivalence argument needs it). */
 function checkComplete(requests, schema) {

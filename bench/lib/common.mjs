@@ -122,3 +122,12 @@ export function median(values) {
 export function info(msg) {
   process.stderr.write(`${msg}\n`);
 }
+
+/** A plain-text table: the first row is the header; align is one l/r per column (default: first left, rest right). */
+export function table(rows, align = "") {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
+  const cell = (v, c) =>
+    (align[c] ?? (c === 0 ? "l" : "r")) === "l" ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]);
+  const line = (r) => r.map(cell).join("  ").trimEnd();
+  return [line(rows[0]), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map(line)].join("\n");
+}

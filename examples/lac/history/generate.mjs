@@ -11,18 +11,8 @@
 import { createWriteStream } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-
-/** mulberry32: a small, well-mixed 32-bit PRNG; deterministic across platforms. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The repository's one seeded PRNG (mulberry32): the same seed gives the same bytes everywhere.
+import { prng as rng } from "../../../bench/lib/common.mjs";
 
 const pick = (r, xs) => xs[Math.floor(r() * xs.length)];
 /** Picks by weight from [[value, weight], ...]. */

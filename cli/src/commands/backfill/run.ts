@@ -1,23 +1,9 @@
 import { Args, Flags } from "@oclif/core";
+import type { backfill } from "@trustfabric/sdk";
 import { TfCommand } from "../../base.js";
 
-export interface BackfillReportView {
-  job: string;
-  source: string;
-  state: "finished" | "paused" | "interrupted";
-  eligible: number;
-  previouslyBackfilled: number;
-  backfilled: number;
-  newlyBackfilled: number;
-  resumedIntents: number;
-  failed: number;
-  pending: number;
-  coverage: number;
-  failures: { code: string; count: number; examples: { id: string; message: string }[] }[];
-  durationMs: number;
-  artifactsPerSecond: number;
-  witnessMsPerArtifact: number | null;
-}
+/** The SDK's coverage report (backfill.run output), as this command and `backfill status` render it. */
+export type BackfillReportView = backfill.BackfillReport;
 
 export default class BackfillRun extends TfCommand<typeof BackfillRun> {
   static summary = "Give legacy results manifests and witness receipts.";

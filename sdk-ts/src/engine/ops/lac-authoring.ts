@@ -1,29 +1,12 @@
 /** Authoring operations for LAC policies: lac.lint, lac.fmt and lac.test. */
 import { z } from "zod";
-import { fromBase64 } from "../../core/encoding.js";
 import { lacFormat, unifiedDiff } from "../../lac/fmt.js";
 import { failsAt, lacLint, lintResults, lintTool } from "../../lac/lint.js";
 import { lintJUnit, toGithubAnnotations, toJUnit, toSarif } from "../../lac/report-formats.js";
-import type { SourceInput } from "../../lac/source.js";
 import { lacTest, type TestRun } from "../../lac/testing.js";
 import { ENGINE_VERSION } from "../../version.js";
 import { defineOperation } from "../operation.js";
-
-const Encoding = z
-  .enum(["utf8", "base64"])
-  .default("utf8")
-  .describe("How the documents are written: utf8 text, or base64 of the files' bytes (checked as UTF-8)");
-
-const Sources = {
-  policy: z.string().describe("the policy document (YAML, kind: Policy)"),
-  schema: z.string().describe("the schema document (YAML, kind: Schema)"),
-  encoding: Encoding,
-  policyFile: z.string().optional().describe("name shown in findings (default: policy)"),
-  schemaFile: z.string().optional().describe("name shown in findings (default: schema)"),
-};
-
-const decode = (text: string, encoding: "utf8" | "base64", what: string): SourceInput =>
-  encoding === "utf8" ? text : fromBase64(text, what);
+import { Diagnostic, decode, Encoding, Sources } from "./lac-inputs.js";
 
 const Severity = z.enum(["error", "warning", "info"]);
 
@@ -124,19 +107,6 @@ export const lacLintOp = defineOperation({
       ...(report === undefined ? {} : { report }),
     };
   },
-});
-
-const Diagnostic = z.object({
-  file: z.string(),
-  line: z.number().int(),
-  col: z.number().int(),
-  severity: z.enum(["error", "warning"]),
-  code: z.string(),
-  message: z.string(),
-  path: z.string().optional(),
-  expected: z.string().optional(),
-  found: z.string().optional(),
-  suggestion: z.string().optional(),
 });
 
 export const lacFmtOp = defineOperation({

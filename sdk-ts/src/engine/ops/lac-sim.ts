@@ -1,22 +1,12 @@
 /** Operations lac.simulate (replay a policy change over history) and lac.redteam (labelled attacks). */
 import { z } from "zod";
-import { fromBase64 } from "../../core/encoding.js";
 import { TfError } from "../../core/errors.js";
 import { type CompiledPolicy, compilePolicy, type SourceInput } from "../../lac/index.js";
 import { loadRedTeamCorpus, RedTeamCase, RedTeamReport, runRedTeam } from "../../lac/redteam.js";
 import { SimulationReport, simulateFile, simulateText } from "../../lac/simulate.js";
 import { simulationHtml } from "../../lac/simulate-report.js";
 import { defineOperation } from "../operation.js";
-
-const Encoding = z
-  .enum(["utf8", "base64"])
-  .default("utf8")
-  .describe(
-    "How policies and schema are written: utf8 text, or base64 of the file's bytes (checked as UTF-8)",
-  );
-
-const decode = (text: string, encoding: "utf8" | "base64", what: string): SourceInput =>
-  encoding === "utf8" ? text : fromBase64(text, what);
+import { decode, Encoding } from "./lac-inputs.js";
 
 export const lacSimulateOp = defineOperation({
   name: "lac.simulate",

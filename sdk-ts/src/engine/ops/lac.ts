@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { digestBytes } from "../../core/canonical.js";
-import { fromBase64 } from "../../core/encoding.js";
 import { TfError } from "../../core/errors.js";
 import {
   appendAuditRecords,
@@ -19,40 +18,14 @@ import {
   verifyAudit,
 } from "../../lac/index.js";
 import { defineOperation, type OperationContext } from "../operation.js";
-
-const Encoding = z
-  .enum(["utf8", "base64"])
-  .default("utf8")
-  .describe("How policy and schema are written: utf8 text, or base64 of the file's bytes (checked as UTF-8)");
-
-const Sources = {
-  policy: z.string().describe("the policy document (YAML, kind: Policy)"),
-  schema: z.string().describe("the schema document (YAML, kind: Schema)"),
-  encoding: Encoding,
-  policyFile: z.string().optional().describe("name shown in diagnostics (default: policy)"),
-  schemaFile: z.string().optional().describe("name shown in diagnostics (default: schema)"),
-};
-
-const Diagnostic = z.object({
-  file: z.string(),
-  line: z.number().int(),
-  col: z.number().int(),
-  severity: z.enum(["error", "warning"]),
-  code: z.string(),
-  message: z.string(),
-  path: z.string().optional(),
-  expected: z.string().optional(),
-  found: z.string().optional(),
-  suggestion: z.string().optional().describe("did you mean"),
-});
+import { Diagnostic, decode, Encoding, Sources } from "./lac-inputs.js";
 
 function sources(input: {
   policy: string;
   schema: string;
   encoding: "utf8" | "base64";
 }): [SourceInput, SourceInput] {
-  if (input.encoding === "utf8") return [input.policy, input.schema];
-  return [fromBase64(input.policy, "policy"), fromBase64(input.schema, "schema")];
+  return [decode(input.policy, input.encoding, "policy"), decode(input.schema, input.encoding, "schema")];
 }
 
 export const lacCheckOp = defineOperation({

@@ -15,6 +15,7 @@ import { inclusionProof } from "../../ledger/merkle.js";
 import { formatTlogProof } from "../../ledger/proof.js";
 import { TileReader } from "../../ledger/tilestore.js";
 import { homeLogDir, openLogWriter } from "../../ledger/writer.js";
+import { parseJsonText as parse } from "../../zk/docs.js";
 import { defineOperation, type OperationContext } from "../operation.js";
 
 const Statement = z.discriminatedUnion("op", [
@@ -27,16 +28,6 @@ const Doc = z
   .describe("a JSON document, as text");
 const Tenant = z.string().describe("tenant name: a-z, 0-9, '.', '_', '-'");
 
-function parse(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new TfError("TF_ZK_ENVELOPE_INVALID", `The ${what} is not JSON (truncated?)`, {
-      cause: e,
-      details: { what },
-    });
-  }
-}
 const pretty = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 export const zkEpochRotateOp = defineOperation({
