@@ -214,3 +214,120 @@ export function indexGraph(graph: Graph, weighted: boolean): GraphIndex {
   });
   return { nodes, index, directed, out, outW, in: inn, inW };
 }
+
+/**
+ * A compressed-sparse-row index of a graph (node order = graph order, each node's neighbours
+ * in graphology's adjacency order): the hot loops of PageRank, components, degree,
+ * k shortest paths, clustering and triangles walk these typed arrays instead of graphology's
+ * attribute maps. For undirected graphs the `in*` arrays are the `out*` arrays. `w` holds
+ * the `weight` attribute (1 when absent); unweighted metrics ignore it.
+ */
+export interface CsrIndex {
+  nodes: string[];
+  index: Map<string, number>;
+  directed: boolean;
+  /** Neighbours of v: outAdj[outStart[v] .. outStart[v + 1]). */
+  outStart: Int32Array;
+  outAdj: Int32Array;
+  outW: Float64Array;
+  inStart: Int32Array;
+  inAdj: Int32Array;
+  inW: Float64Array;
+}
+
+const csrCache = new WeakMap<Graph, CsrIndex>();
+const csrWatched = new WeakSet<Graph>();
+const csrInvalidatingEvents = [
+  "nodeAdded",
+  "nodeDropped",
+  "edgeAdded",
+  "edgeDropped",
+  "cleared",
+  "edgesCleared",
+  "edgeAttributesUpdated",
+  "eachEdgeAttributesUpdated",
+] as const;
+
+/**
+ * The CSR index of `graph`, built once and cached on the graph (WeakMap) so that several
+ * metrics over the same graph share it. Any structural change or edge-attribute update to
+ * the graph drops the cached index (graphology emits an event for each), so it never goes stale.
+ */
+export function csrIndex(graph: Graph): CsrIndex {
+  const hit = csrCache.get(graph);
+  if (hit) return hit;
+  if (!csrWatched.has(graph)) {
+    csrWatched.add(graph);
+    const drop = () => {
+      csrCache.delete(graph);
+    };
+    for (const ev of csrInvalidatingEvents) graph.on(ev, drop);
+  }
+  const built = buildCsr(graph);
+  csrCache.set(graph, built);
+  return built;
+}
+
+const edgeWeightOf = (attr: Record<string, unknown>): number => {
+  const w = attr.weight;
+  return typeof w === "number" && !Number.isNaN(w) ? w : 1; // graphology's own coercion
+};
+
+function buildCsr(graph: Graph): CsrIndex {
+  const nodes = graph.nodes();
+  const n = nodes.length;
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) index.set(nodes[i]!, i);
+  const directed = graph.type === "directed";
+  const total = directed ? graph.size : 2 * graph.size;
+  // Neighbours in graphology's own adjacency order (graph.outboundEdges(node)), which is the
+  // order graphology-metrics' PageRank sums in: our PageRank reproduces it bit for bit.
+  const pack = (inbound: boolean) => {
+    const start = new Int32Array(n + 1);
+    const adj = new Int32Array(total);
+    const wt = new Float64Array(total);
+    let p = 0;
+    for (let v = 0; v < n; v++) {
+      const node = nodes[v]!;
+      start[v] = p;
+      const visit = (_e: string, attr: Record<string, unknown>, s: string, t: string) => {
+        adj[p] = index.get(s === node ? t : s)!;
+        wt[p++] = edgeWeightOf(attr);
+      };
+      if (inbound) graph.forEachInboundEdge(node, visit);
+      else graph.forEachOutboundEdge(node, visit);
+    }
+    start[n] = p;
+    return p === total ? ([start, adj, wt] as const) : ([start, adj.slice(0, p), wt.slice(0, p)] as const);
+  };
+  const [outStart, outAdj, outW] = pack(false);
+  const [inStart, inAdj, inW] = directed ? pack(true) : [outStart, outAdj, outW];
+  return { nodes, index, directed, outStart, outAdj, outW, inStart, inAdj, inW };
+}
+
+/** Weight of the edge a→b in the index (1 when `weighted` is false); undefined when absent. */
+export function csrEdgeWeight(g: CsrIndex, a: number, b: number, weighted: boolean): number | undefined {
+  for (let j = g.outStart[a]!; j < g.outStart[a + 1]!; j++)
+    if (g.outAdj[j] === b) return weighted ? g.outW[j]! : 1;
+  return undefined;
+}
+
+const codeUnitRanks = new WeakMap<CsrIndex, Int32Array>();
+
+/** rank[v] = position of node v's id in UTF-16 code-unit order (canonical JSON order); cached. */
+export function csrCodeUnitRanks(g: CsrIndex): Int32Array {
+  let rank = codeUnitRanks.get(g);
+  if (rank) return rank;
+  const n = g.nodes.length;
+  const order = Array.from({ length: n }, (_, i) => i);
+  const ids = g.nodes;
+  order.sort((a, b) => {
+    const x = ids[a]!;
+    const y = ids[b]!;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  rank = new Int32Array(n);
+  for (let i = 0; i < n; i++) rank[order[i]!] = i;
+  codeUnitRanks.set(g, rank);
+  return rank;
+}

@@ -1,9 +1,11 @@
 /**
- * Shortest paths on a GraphIndex: Dijkstra with excluded nodes/edges and Yen's k shortest
- * simple paths. graphology-shortest-path has no way to exclude nodes or edges from a search,
- * which Yen's spur searches need, so these few lines are written here.
+ * Shortest paths: Dijkstra distances and Yen's k shortest simple paths. graphology-shortest-path
+ * has no way to exclude nodes or edges from a search, which Yen's spur searches need, so this is
+ * written here. Spur paths use bidirectional search over the CSR index (BFS for hop counts,
+ * Dijkstra for weights), as NetworkX's shortest_simple_paths does, with stamped scratch arrays
+ * reused across spur searches.
  */
-import type { GraphIndex } from "./graph.js";
+import type { CsrIndex, GraphIndex } from "./graph.js";
 
 /** Binary min-heap of (priority, tiebreak, value); ties broken by insertion order. */
 export class MinHeap<T> {
@@ -101,91 +103,365 @@ interface Path {
   length: number;
 }
 
-/** Shortest path from s to t avoiding blocked nodes and edges; null when there is none. */
-function shortestPath(
-  g: GraphIndex,
-  s: number,
-  t: number,
-  blockedNodes: Uint8Array,
-  blockedEdges: Set<number>,
-): Path | null {
-  const n = g.nodes.length;
-  const dist = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  const prev = new Int32Array(n).fill(-1);
-  const done = new Uint8Array(n);
-  dist[s] = 0;
-  const heap = new MinHeap<number>();
-  heap.push(0, s);
-  for (;;) {
-    const top = heap.pop();
-    if (!top) return null;
-    const [d, v] = top;
-    if (done[v]) continue;
-    done[v] = 1;
-    if (v === t) break;
-    const nb = g.out[v]!;
-    const ws = g.outW[v]!;
-    for (let j = 0; j < nb.length; j++) {
-      const w = nb[j]!;
-      if (blockedNodes[w] || blockedEdges.has(v * n + w)) continue;
-      const nd = d + ws[j]!;
-      if (nd < dist[w]!) {
-        dist[w] = nd;
-        prev[w] = v;
-        heap.push(nd, w);
-      }
-    }
+/** Binary min-heap of (distance, node) on typed arrays; ties broken by insertion order. */
+class NodeHeap {
+  private keys: Float64Array;
+  private seqs: Float64Array;
+  private vals: Int32Array;
+  private seq = 0;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.keys = new Float64Array(Math.max(capacity, 16));
+    this.seqs = new Float64Array(this.keys.length);
+    this.vals = new Int32Array(this.keys.length);
   }
-  const nodes: number[] = [];
-  for (let v = t; v !== -1; v = prev[v]!) nodes.push(v);
-  nodes.reverse();
-  return { nodes, length: dist[t]! };
+
+  clear(): void {
+    this.size = 0;
+    this.seq = 0;
+  }
+
+  get topKey(): number {
+    return this.keys[0]!;
+  }
+
+  push(key: number, v: number): void {
+    if (this.size === this.keys.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.keys = grow(this.keys);
+      this.seqs = grow(this.seqs);
+      const vals = new Int32Array(this.vals.length * 2);
+      vals.set(this.vals);
+      this.vals = vals;
+    }
+    const keys = this.keys;
+    const seqs = this.seqs;
+    const vals = this.vals;
+    const sq = this.seq++;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const kp = keys[p]!;
+      if (kp < key || (kp === key && seqs[p]! < sq)) break;
+      keys[i] = kp;
+      seqs[i] = seqs[p]!;
+      vals[i] = vals[p]!;
+      i = p;
+    }
+    keys[i] = key;
+    seqs[i] = sq;
+    vals[i] = v;
+  }
+
+  /** Removes the minimum and returns its node (call only when size > 0). */
+  pop(): number {
+    const keys = this.keys;
+    const seqs = this.seqs;
+    const vals = this.vals;
+    const top = vals[0]!;
+    const m = --this.size;
+    const key = keys[m]!;
+    const sq = seqs[m]!;
+    const v = vals[m]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= m) break;
+      const r = c + 1;
+      if (r < m && (keys[r]! < keys[c]! || (keys[r] === keys[c] && seqs[r]! < seqs[c]!))) c = r;
+      const kc = keys[c]!;
+      if (key < kc || (key === kc && sq < seqs[c]!)) break;
+      keys[i] = kc;
+      seqs[i] = seqs[c]!;
+      vals[i] = vals[c]!;
+      i = c;
+    }
+    keys[i] = key;
+    seqs[i] = sq;
+    vals[i] = v;
+    return top;
+  }
 }
 
 /**
- * Yen's algorithm: up to k loopless paths from s to t in order of length (sum of edge
- * weights; hop count when the index is unweighted). Candidates of equal length come out in
- * the order they were found, so the result is deterministic.
+ * Scratch state for repeated s→t searches on one index: generation stamps make "visited",
+ * "blocked node" and "has a blocked edge" checks O(1) without clearing n-sized arrays.
  */
-export function kShortestSimplePaths(g: GraphIndex, s: number, t: number, k: number): Path[] {
-  const n = g.nodes.length;
-  const weightOf = new Map<number, number>();
-  g.out.forEach((nb, v) => {
-    nb.forEach((w, j) => {
-      weightOf.set(v * n + w, g.outW[v]![j]!);
-    });
-  });
-  const edgeKey = (a: number, b: number) => a * n + b;
-  const blockEdge = (set: Set<number>, a: number, b: number) => {
-    set.add(edgeKey(a, b));
-    if (!g.directed) set.add(edgeKey(b, a));
-  };
+class SpurSearch {
+  private readonly n: number;
+  private gen = 0;
+  private readonly seenF: Int32Array;
+  private readonly seenB: Int32Array;
+  private readonly doneF: Int32Array;
+  private readonly doneB: Int32Array;
+  private readonly predF: Int32Array;
+  private readonly predB: Int32Array;
+  private readonly distF: Float64Array;
+  private readonly distB: Float64Array;
+  private readonly blockedNode: Int32Array;
+  private readonly blockedFrom: Int32Array;
+  private blockedEdges = new Set<number>();
+  private readonly heapF: NodeHeap;
+  private readonly heapB: NodeHeap;
+  private readonly bufA: Int32Array;
+  private readonly bufB: Int32Array;
+  private readonly bufC: Int32Array;
+
+  constructor(
+    private readonly g: CsrIndex,
+    private readonly weighted: boolean,
+  ) {
+    const n = g.nodes.length;
+    this.n = n;
+    this.seenF = new Int32Array(n);
+    this.seenB = new Int32Array(n);
+    this.doneF = new Int32Array(n);
+    this.doneB = new Int32Array(n);
+    this.predF = new Int32Array(n);
+    this.predB = new Int32Array(n);
+    this.distF = new Float64Array(n);
+    this.distB = new Float64Array(n);
+    this.blockedNode = new Int32Array(n);
+    this.blockedFrom = new Int32Array(n);
+    this.heapF = new NodeHeap(64);
+    this.heapB = new NodeHeap(64);
+    this.bufA = new Int32Array(n);
+    this.bufB = new Int32Array(n);
+    this.bufC = new Int32Array(n);
+  }
+
+  /** Starts a new search: nothing blocked, nothing visited. */
+  reset(): void {
+    this.gen++;
+    this.blockedEdges.clear();
+  }
+
+  blockNode(v: number): void {
+    this.blockedNode[v] = this.gen;
+  }
+
+  /** Blocks a→b (and b→a in an undirected graph). */
+  blockEdge(a: number, b: number): void {
+    this.blockedEdges.add(a * this.n + b);
+    this.blockedFrom[a] = this.gen;
+    if (!this.g.directed) {
+      this.blockedEdges.add(b * this.n + a);
+      this.blockedFrom[b] = this.gen;
+    }
+  }
+
+  private edgeBlocked(a: number, b: number): boolean {
+    return this.blockedFrom[a] === this.gen && this.blockedEdges.has(a * this.n + b);
+  }
+
+  /** Shortest s→t path avoiding what is blocked (s and t must not be blocked); null when none. */
+  find(s: number, t: number): Path | null {
+    if (s === t) return { nodes: [s], length: 0 };
+    return this.weighted ? this.dijkstra(s, t) : this.bfs(s, t);
+  }
+
+  private path(meet: number, s: number, t: number): number[] {
+    const nodes: number[] = [];
+    for (let v = meet; v !== s; v = this.predF[v]!) nodes.push(v);
+    nodes.push(s);
+    nodes.reverse();
+    for (let v = meet; v !== t; ) {
+      v = this.predB[v]!;
+      nodes.push(v);
+    }
+    return nodes;
+  }
+
+  /** Bidirectional BFS, expanding the smaller fringe a whole level at a time (as NetworkX). */
+  private bfs(s: number, t: number): Path | null {
+    const { outStart, outAdj, inStart, inAdj } = this.g;
+    const gen = this.gen;
+    const { seenF, seenB, predF, predB, blockedNode } = this;
+    seenF[s] = gen;
+    seenB[t] = gen;
+    // Forward fringe in `fwd`, backward fringe in `bwd`; a level's new fringe is written into
+    // `scratch`, which then swaps with the fringe it replaces (each fringe holds distinct nodes).
+    let fwd = this.bufA;
+    let bwd = this.bufB;
+    let scratch = this.bufC;
+    let nf = 1;
+    let nb = 1;
+    fwd[0] = s;
+    bwd[0] = t;
+    while (nf > 0 && nb > 0) {
+      let nn = 0;
+      if (nf <= nb) {
+        for (let i = 0; i < nf; i++) {
+          const v = fwd[i]!;
+          for (let j = outStart[v]!; j < outStart[v + 1]!; j++) {
+            const w = outAdj[j]!;
+            if (blockedNode[w] === gen || this.edgeBlocked(v, w)) continue;
+            if (seenF[w] !== gen) {
+              seenF[w] = gen;
+              predF[w] = v;
+              scratch[nn++] = w;
+            }
+            if (seenB[w] === gen) return this.hopPath(w, s, t);
+          }
+        }
+        const tmp = fwd;
+        fwd = scratch;
+        scratch = tmp;
+        nf = nn;
+      } else {
+        for (let i = 0; i < nb; i++) {
+          const v = bwd[i]!;
+          for (let j = inStart[v]!; j < inStart[v + 1]!; j++) {
+            const w = inAdj[j]!;
+            if (blockedNode[w] === gen || this.edgeBlocked(w, v)) continue;
+            if (seenB[w] !== gen) {
+              seenB[w] = gen;
+              predB[w] = v;
+              scratch[nn++] = w;
+            }
+            if (seenF[w] === gen) return this.hopPath(w, s, t);
+          }
+        }
+        const tmp = bwd;
+        bwd = scratch;
+        scratch = tmp;
+        nb = nn;
+      }
+    }
+    return null;
+  }
+
+  private hopPath(meet: number, s: number, t: number): Path {
+    const nodes = this.path(meet, s, t);
+    return { nodes, length: nodes.length - 1 };
+  }
+
+  /**
+   * Bidirectional Dijkstra: alternate directions; μ = best s→t length seen through a node
+   * reached from both sides; stop once a node is settled from both sides (as NetworkX).
+   */
+  private dijkstra(s: number, t: number): Path | null {
+    const { outStart, outAdj, outW, inStart, inAdj, inW } = this.g;
+    const gen = this.gen;
+    const { seenF, seenB, doneF, doneB, predF, predB, distF, distB, blockedNode, heapF, heapB } = this;
+    heapF.clear();
+    heapB.clear();
+    seenF[s] = gen;
+    distF[s] = 0;
+    seenB[t] = gen;
+    distB[t] = 0;
+    heapF.push(0, s);
+    heapB.push(0, t);
+    let best = Number.POSITIVE_INFINITY;
+    let meet = -1;
+    let forward = false;
+    while (heapF.size > 0 && heapB.size > 0) {
+      forward = !forward;
+      if (forward) {
+        const d = heapF.topKey;
+        const v = heapF.pop();
+        if (doneF[v] === gen) continue;
+        doneF[v] = gen;
+        if (doneB[v] === gen) break;
+        for (let j = outStart[v]!; j < outStart[v + 1]!; j++) {
+          const w = outAdj[j]!;
+          if (blockedNode[w] === gen || this.edgeBlocked(v, w)) continue;
+          const nd = d + outW[j]!;
+          if (seenF[w] !== gen || nd < distF[w]!) {
+            seenF[w] = gen;
+            distF[w] = nd;
+            predF[w] = v;
+            heapF.push(nd, w);
+            if (seenB[w] === gen && nd + distB[w]! < best) {
+              best = nd + distB[w]!;
+              meet = w;
+            }
+          }
+        }
+      } else {
+        const d = heapB.topKey;
+        const v = heapB.pop();
+        if (doneB[v] === gen) continue;
+        doneB[v] = gen;
+        if (doneF[v] === gen) break;
+        for (let j = inStart[v]!; j < inStart[v + 1]!; j++) {
+          const w = inAdj[j]!;
+          if (blockedNode[w] === gen || this.edgeBlocked(w, v)) continue;
+          const nd = d + inW[j]!;
+          if (seenB[w] !== gen || nd < distB[w]!) {
+            seenB[w] = gen;
+            distB[w] = nd;
+            predB[w] = v;
+            heapB.push(nd, w);
+            if (seenF[w] === gen && nd + distF[w]! < best) {
+              best = nd + distF[w]!;
+              meet = w;
+            }
+          }
+        }
+      }
+    }
+    if (meet === -1) return null;
+    return { nodes: this.path(meet, s, t), length: distF[meet]! + distB[meet]! };
+  }
+}
+
+/**
+ * Yen's algorithm on the CSR index: up to k loopless paths from s to t in order of length
+ * (sum of edge weights, or hop count when `weighted` is false). Candidates of equal length
+ * come out in the order they were found, so the result is deterministic.
+ */
+export function kShortestSimplePathsCsr(
+  g: CsrIndex,
+  s: number,
+  t: number,
+  k: number,
+  weighted: boolean,
+): Path[] {
   if (s === t) return [{ nodes: [s], length: 0 }];
-  const first = shortestPath(g, s, t, new Uint8Array(n), new Set());
+  const search = new SpurSearch(g, weighted);
+  search.reset();
+  const first = search.find(s, t);
   if (!first) return [];
+  const edgeWeight = (a: number, b: number): number => {
+    if (!weighted) return 1;
+    for (let j = g.outStart[a]!; j < g.outStart[a + 1]!; j++) if (g.outAdj[j] === b) return g.outW[j]!;
+    return Number.NaN; // unreachable: path edges exist
+  };
   const found: Path[] = [first];
   const seen = new Set<string>([first.nodes.join(",")]);
   const candidates = new MinHeap<Path>();
   while (found.length < k) {
-    const prev = found[found.length - 1]!;
-    for (let i = 0; i < prev.nodes.length - 1; i++) {
-      const spur = prev.nodes[i]!;
-      const root = prev.nodes.slice(0, i + 1);
-      const blockedEdges = new Set<number>();
+    const prev = found[found.length - 1]!.nodes;
+    let rootLength = 0;
+    for (let i = 0; i < prev.length - 1; i++) {
+      if (i > 0) rootLength += edgeWeight(prev[i - 1]!, prev[i]!);
+      const spur = prev[i]!;
+      search.reset();
       for (const p of found) {
-        if (p.nodes.length > i + 1 && root.every((v, j) => p.nodes[j] === v))
-          blockEdge(blockedEdges, p.nodes[i]!, p.nodes[i + 1]!);
+        const q = p.nodes;
+        if (q.length <= i + 1) continue;
+        let same = true;
+        for (let j = 0; j <= i; j++)
+          if (q[j] !== prev[j]) {
+            same = false;
+            break;
+          }
+        if (same) search.blockEdge(q[i]!, q[i + 1]!);
       }
-      const blockedNodes = new Uint8Array(n);
-      for (let j = 0; j < i; j++) blockedNodes[root[j]!] = 1;
-      const spurPath = shortestPath(g, spur, t, blockedNodes, blockedEdges);
+      for (let j = 0; j < i; j++) search.blockNode(prev[j]!);
+      const spurPath = search.find(spur, t);
       if (!spurPath) continue;
-      const nodes = [...root.slice(0, -1), ...spurPath.nodes];
+      const nodes = prev.slice(0, i);
+      for (const v of spurPath.nodes) nodes.push(v);
       const key = nodes.join(",");
       if (seen.has(key)) continue;
       seen.add(key);
-      let rootLength = 0;
-      for (let j = 0; j < i; j++) rootLength += weightOf.get(edgeKey(root[j]!, root[j + 1]!))!;
       const length = rootLength + spurPath.length;
       candidates.push(length, { nodes, length });
     }
@@ -194,4 +470,41 @@ export function kShortestSimplePaths(g: GraphIndex, s: number, t: number, k: num
     found.push(next[1]);
   }
   return found;
+}
+
+/** GraphIndex → CsrIndex (weights as the index holds them). */
+function toCsr(g: GraphIndex): CsrIndex {
+  const pack = (adj: number[][], adjW: number[][]) => {
+    const n = adj.length;
+    const start = new Int32Array(n + 1);
+    for (let v = 0; v < n; v++) start[v + 1] = start[v]! + adj[v]!.length;
+    const flat = new Int32Array(start[n]!);
+    const flatW = new Float64Array(start[n]!);
+    for (let v = 0; v < n; v++) {
+      flat.set(adj[v]!, start[v]!);
+      flatW.set(adjW[v]!, start[v]!);
+    }
+    return [start, flat, flatW] as const;
+  };
+  const [outStart, outAdj, outW] = pack(g.out, g.outW);
+  const [inStart, inAdj, inW] = g.directed ? pack(g.in, g.inW) : [outStart, outAdj, outW];
+  return {
+    nodes: g.nodes,
+    index: g.index,
+    directed: g.directed,
+    outStart,
+    outAdj,
+    outW,
+    inStart,
+    inAdj,
+    inW,
+  };
+}
+
+/**
+ * Yen's algorithm: up to k loopless paths from s to t in order of length (sum of the index's
+ * edge weights; hop count when the index is unweighted). Deterministic.
+ */
+export function kShortestSimplePaths(g: GraphIndex, s: number, t: number, k: number): Path[] {
+  return kShortestSimplePathsCsr(toCsr(g), s, t, k, true);
 }
