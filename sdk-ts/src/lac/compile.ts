@@ -36,6 +36,12 @@ export interface DecideOptions {
   locale?: string;
   /** Check the request's attributes against the schema first (default true). */
   validate?: boolean;
+  /**
+   * Render the reason texts (default true). With false, `reasons` is left empty (unless a reason
+   * text reads a graph.* metric, whose computation can reject the request): for callers that read
+   * only the decision, deciding rules and obligations, such as the simulator.
+   */
+  explain?: boolean;
 }
 
 export interface Reason {
@@ -77,6 +83,9 @@ interface CompiledRule {
   test: Test;
   reasonKey: string;
   obligations: (Obligation & { rule: string })[];
+  /** The reason template of the last locale used (most calls use one locale). */
+  tplLocale: string | undefined;
+  tpl: Template | undefined;
 }
 
 export interface CompiledPolicy {
@@ -154,6 +163,18 @@ function graphMetricsUsed(p: Policy): GraphMetric[] {
   return [...used];
 }
 
+/** Whether some reason text reads a graph.* metric (rendering it may compute, and reject, the graph). */
+function reasonsReadGraph(p: Policy): boolean {
+  for (const texts of Object.values(p.reasons))
+    for (const text of Object.values(texts))
+      for (const m of text.matchAll(/\{([^{}]*)\}/g)) if (isGraphAttribute(m[1]!)) return true;
+  return false;
+}
+
+/** A literal that can be written into generated code as itself (JSON) with the same meaning. */
+const inlinable = (v: unknown): boolean =>
+  typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
+
 class Compiler {
   private readonly types = new Map<string, AttributeType>();
   private readonly graphUsed: GraphMetric[];
@@ -203,12 +224,15 @@ class Compiler {
       index,
       id: r.id,
       allow: r.effect === "allow",
-      test: r.when ? this.condition(r.when) : () => true,
+      test: r.when ? this.generated(r.when) : () => true,
       reasonKey: r.reason,
       obligations: r.obligations.map((o) => ({ ...o, rule: r.id })),
+      tplLocale: undefined,
+      tpl: undefined,
     }));
     const templates = this.templates();
-    const { indexes, candidates } = buildIndex(p, rules, this.types, this.slots);
+    const { indexes, select, words } = buildIndex(p, rules, this.types, this.slots);
+    const reasonsUseGraph = reasonsReadGraph(p);
     const extract = extractor([...this.types.keys()]);
     const combining = p.combining;
     const firstApplicable = combining === "first-applicable";
@@ -217,7 +241,8 @@ class Compiler {
     const locales = localePicker(p);
     const defaultKey = p.defaultReason ?? "default-deny";
 
-    const decide = (request: LacRequest, options: DecideOptions = {}): Decision => {
+    const noOptions: DecideOptions = {};
+    const decide = (request: LacRequest, options: DecideOptions = noOptions): Decision => {
       const validating = options.validate !== false;
       if (validating) checkRequestObject(request);
       const a = extract(request);
@@ -225,32 +250,56 @@ class Compiler {
       const allow: CompiledRule[] = [];
       const deny: CompiledRule[] = [];
       const notEvaluable: string[] = [];
-      candidates(a, (rule) => {
-        const t = rule.test(a, request);
-        if (t === true) {
-          (rule.allow ? allow : deny).push(rule);
-          return firstApplicable;
+      // Candidate rules in policy order (the index's surviving bits), evaluated inline.
+      const bits = select(a);
+      outer: for (let w = 0; w < words; w++) {
+        let word = bits[w]!;
+        while (word !== 0) {
+          const low = word & -word;
+          const rule = rules[(w << 5) + 31 - Math.clz32(low)]!;
+          word ^= low;
+          const t = rule.test(a, request);
+          if (t === true) {
+            if (rule.allow) allow.push(rule);
+            else deny.push(rule);
+            if (firstApplicable) break outer;
+          } else if (t === undefined) notEvaluable.push(rule.id);
         }
-        if (t === undefined) notEvaluable.push(rule.id);
-        return false;
-      });
+      }
       let deciding: CompiledRule[];
       let verdict: "allow" | "deny";
-      if (combining === "permit-overrides")
-        [verdict, deciding] = allow.length ? ["allow", allow] : ["deny", deny];
-      else if (combining === "deny-overrides")
-        [verdict, deciding] = deny.length ? ["deny", deny] : ["allow", allow];
-      else [verdict, deciding] = [allow.length ? "allow" : "deny", allow.length ? allow : deny];
+      if (combining === "permit-overrides") {
+        verdict = allow.length ? "allow" : "deny";
+        deciding = allow.length ? allow : deny;
+      } else if (combining === "deny-overrides") {
+        verdict = deny.length ? "deny" : "allow";
+        deciding = deny.length ? deny : allow;
+      } else {
+        verdict = allow.length ? "allow" : "deny";
+        deciding = allow.length ? allow : deny;
+      }
       const defaulted = deciding.length === 0;
       if (defaulted) verdict = "deny";
-      const locale = locales(options.locale);
-      const reasons: Reason[] = defaulted
-        ? [{ rule: null, key: defaultKey, text: templates.render(p.defaultReason, locale, a, request) }]
-        : deciding.map((r) => ({
-            rule: r.id,
-            key: r.reasonKey,
-            text: templates.render(r.reasonKey, locale, a, request),
-          }));
+      const locale = options.locale === undefined ? p.defaultLocale : locales(options.locale);
+      let reasons: Reason[];
+      if (options.explain === false && !reasonsUseGraph) reasons = [];
+      else if (defaulted)
+        reasons = [
+          { rule: null, key: defaultKey, text: templates.render(p.defaultReason, locale, a, request) },
+        ];
+      else {
+        reasons = new Array(deciding.length);
+        for (let i = 0; i < deciding.length; i++) {
+          const r = deciding[i]!;
+          if (r.tplLocale !== locale) {
+            r.tpl = templates.template(r.reasonKey, locale);
+            r.tplLocale = locale;
+          }
+          reasons[i] = { rule: r.id, key: r.reasonKey, text: r.tpl!(a, request) };
+        }
+      }
+      const decidingRules: string[] = new Array(deciding.length);
+      for (let i = 0; i < deciding.length; i++) decidingRules[i] = deciding[i]!.id;
       const obligations: Decision["obligations"] = [];
       if (verdict === "allow") for (const r of deciding) for (const o of r.obligations) obligations.push(o);
       return {
@@ -258,7 +307,7 @@ class Compiler {
         policyDecision: verdict,
         mode: p.mode,
         combining,
-        decidingRules: deciding.map((r) => r.id),
+        decidingRules,
         defaulted,
         reasons,
         locale,
@@ -278,6 +327,94 @@ class Compiler {
       schemaAttributes: [...this.types.keys()],
       decide,
     };
+  }
+
+  /**
+   * A rule's condition as one generated function: tests of schema attributes against literals
+   * are written inline (`a[3] === "read"`, literals JSON-encoded), `all`/`any`/`not` become
+   * straight-line code with the same three-valued logic as the closures of `condition`, and every
+   * other test (graph metrics, attribute references, `contains`) calls its closure. Falls back to
+   * the closure tree where code generation is unavailable.
+   */
+  private generated(c: Condition): Test {
+    const leaves: unknown[] = [];
+    const lines: string[] = [];
+    let nextVar = 0;
+    const leaf = (x: unknown): string => {
+      leaves.push(x);
+      return `L[${leaves.length - 1}]`;
+    };
+    /** Emits code that sets a fresh variable to the condition's value; returns its name. */
+    const emit = (c: Condition): string => {
+      const v = `v${nextVar++}`;
+      if ("all" in c || "any" in c) {
+        const isAll = "all" in c;
+        const parts = isAll ? c.all : c.any;
+        const stop = isAll ? "false" : "true";
+        const label = `b${v}`;
+        lines.push(`let ${v} = ${isAll ? "true" : "false"};`, `${label}: {`);
+        for (const part of parts) {
+          const pv = emit(part);
+          lines.push(`if (${pv} === ${stop}) { ${v} = ${stop}; break ${label}; }`);
+          lines.push(`if (${pv} === undefined) ${v} = undefined;`);
+        }
+        lines.push("}");
+        return v;
+      }
+      if ("not" in c) {
+        const inner = emit(c.not);
+        lines.push(`const ${v} = ${inner} === undefined ? undefined : !${inner};`);
+        return v;
+      }
+      const value = c.value;
+      const isLiteral =
+        value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value));
+      if (!isGraphAttribute(c.attr)) {
+        const x = `a[${this.slot(c.attr)}]`;
+        const missing = `(${x} === undefined || ${x} === null)`;
+        if (c.op === "exists") {
+          lines.push(`const ${v} = !${missing};`);
+          return v;
+        }
+        if (isLiteral && (c.op === "eq" || c.op === "ne") && inlinable(value)) {
+          const cmp = c.op === "eq" ? "===" : "!==";
+          lines.push(`const ${v} = ${missing} ? undefined : ${x} ${cmp} ${JSON.stringify(value)};`);
+          return v;
+        }
+        if (isLiteral && (c.op === "in" || c.op === "not_in") && Array.isArray(value)) {
+          let test: string;
+          if (value.length <= 4 && value.every(inlinable))
+            test =
+              value.length === 0 ? "false" : value.map((y) => `${x} === ${JSON.stringify(y)}`).join(" || ");
+          else test = `${leaf(new Set(value))}.has(${x})`;
+          lines.push(`const ${v} = ${missing} ? undefined : ${c.op === "in" ? "" : "!"}(${test});`);
+          return v;
+        }
+        if (
+          isLiteral &&
+          (c.op === "lt" || c.op === "le" || c.op === "gt" || c.op === "ge") &&
+          typeof value === "number" &&
+          Number.isFinite(value)
+        ) {
+          const op = { lt: "<", le: "<=", gt: ">", ge: ">=" }[c.op];
+          lines.push(
+            `const ${v} = typeof ${x} === "number" ? ${x} ${op} ${JSON.stringify(value)} : undefined;`,
+          );
+          return v;
+        }
+      }
+      lines.push(`const ${v} = ${leaf(this.condition(c))}(a, r);`);
+      return v;
+    };
+    try {
+      const result = emit(c);
+      lines.push(`return ${result};`);
+      const make = new Function("L", `"use strict"; return function rule(a, r) {\n${lines.join("\n")}\n};`);
+      return make(leaves) as Test;
+    } catch {
+      // e.g. a runtime that forbids eval: the closure tree
+      return this.condition(c);
+    }
   }
 
   private operand(v: unknown): Getter {
@@ -449,23 +586,26 @@ class Compiler {
         return s;
       };
     };
+    const template = (key: string | undefined, locale: string): Template => {
+      let byLocale = compiled.get(key);
+      if (!byLocale) {
+        byLocale = new Map();
+        compiled.set(key, byLocale);
+      }
+      let t = byLocale.get(locale);
+      if (!t) {
+        const texts = key === undefined ? BUILTIN_DEFAULT : (p.reasons[key] ?? BUILTIN_DEFAULT);
+        const text =
+          texts[locale] ?? texts[p.defaultLocale] ?? texts.en ?? Object.values(texts)[0] ?? key ?? "";
+        t = compileText(text);
+        byLocale.set(locale, t);
+      }
+      return t;
+    };
     return {
-      render: (key: string | undefined, locale: string, a: Vals, r: LacRequest): string => {
-        let byLocale = compiled.get(key);
-        if (!byLocale) {
-          byLocale = new Map();
-          compiled.set(key, byLocale);
-        }
-        let t = byLocale.get(locale);
-        if (!t) {
-          const texts = key === undefined ? BUILTIN_DEFAULT : (p.reasons[key] ?? BUILTIN_DEFAULT);
-          const text =
-            texts[locale] ?? texts[p.defaultLocale] ?? texts.en ?? Object.values(texts)[0] ?? key ?? "";
-          t = compileText(text);
-          byLocale.set(locale, t);
-        }
-        return t(a, r);
-      },
+      template,
+      render: (key: string | undefined, locale: string, a: Vals, r: LacRequest): string =>
+        template(key, locale)(a, r),
     };
   }
 }
@@ -669,12 +809,13 @@ function buildIndex(
   }
   const k = gets.length;
   const scratch = new Uint32Array(words);
-  /** Calls visit on each candidate rule in policy order until it returns true. */
-  const candidates = (vals: Vals, visit: (rule: CompiledRule) => boolean): void => {
-    if (k === 0) {
-      for (let i = 0; i < n; i++) if (visit(rules[i]!)) return;
-      return;
-    }
+  /**
+   * The candidate rules of a request as a bitset (bit i = rule i may apply), walked in policy
+   * order by the caller. Decisions are synchronous and rule tests never re-enter decide, so one
+   * scratch suffices.
+   */
+  const select = (vals: Vals): Uint32Array => {
+    if (k === 0) return full;
     scratch.set(full);
     for (let a = 0; a < k; a++) {
       const v = vals[gets[a]!];
@@ -682,18 +823,9 @@ function buildIndex(
       const m = maps[a]!.get(v) ?? others[a]!;
       for (let w = 0; w < words; w++) scratch[w]! &= m[w]!;
     }
-    // Decisions are synchronous and rule tests never re-enter decide, so one scratch suffices.
-    for (let w = 0; w < words; w++) {
-      let bits = scratch[w]!;
-      while (bits !== 0) {
-        const low = bits & -bits;
-        const i = (w << 5) + 31 - Math.clz32(low);
-        if (visit(rules[i]!)) return;
-        bits ^= low;
-      }
-    }
+    return scratch;
   };
-  return { indexes: chosen.map(({ attribute, rules }) => ({ attribute, rules })), candidates };
+  return { indexes: chosen.map(({ attribute, rules }) => ({ attribute, rules })), select, words };
 }
 
 /** Validates a request's shape and attribute types against the schema. */
@@ -795,6 +927,11 @@ function requestValidator(types: Map<string, AttributeType>, slots: Map<string, 
     nsSlots.get(name.slice(0, name.indexOf(".")))!.push(slots.get(name)!);
     checks[slots.get(name)!] = typeCheck(t);
   }
+  const generated = generatedValidator(types, slots, nsSlots);
+  if (generated)
+    return (request: LacRequest, a: Vals): void => {
+      if (!generated(request, a)) slow(request);
+    };
   return (request: LacRequest, a: Vals): void => {
     let ok = true;
     for (const ns in request) {
@@ -832,6 +969,68 @@ function requestValidator(types: Map<string, AttributeType>, slots: Map<string, 
       }
     if (!ok) slow(request);
   };
+}
+
+/**
+ * The fast check of requestValidator as one generated function: a switch over the request's
+ * sections (unknown ones fail), a key count per section against the attributes found, and an
+ * inline type check per slot (`typeof`, enum values as comparisons or a Set). True when the
+ * request certainly passes the exact checks; false sends it to them.
+ */
+function generatedValidator(
+  types: Map<string, AttributeType>,
+  slots: Map<string, number>,
+  nsSlots: Map<string, number[]>,
+): ((request: LacRequest, a: Vals) => boolean) | undefined {
+  const leaves: unknown[] = [checkGraphShape];
+  const leaf = (x: unknown): string => {
+    leaves.push(x);
+    return `L[${leaves.length - 1}]`;
+  };
+  const lines = ["for (const ns in request) {", "const o = request[ns];", "switch (ns) {"];
+  for (const [ns, own] of nsSlots) {
+    const present = own.length === 0 ? "0" : own.map((i) => `(a[${i}] !== undefined)`).join(" + ");
+    lines.push(
+      `case ${JSON.stringify(ns)}: {`,
+      "if (o === undefined || o === null) break;",
+      'if (typeof o !== "object" || Array.isArray(o)) return false;',
+      "let k = 0;",
+      "for (const _ in o) k++;",
+      `if (k !== ${present}) return false;`,
+      "break;",
+      "}",
+    );
+  }
+  lines.push(
+    'case "graph":',
+    "if (o !== undefined && o !== null) L[0](o);",
+    "break;",
+    "default:",
+    "return false;",
+    "}",
+    "}",
+    "let x;",
+  );
+  for (const [name, t] of types) {
+    const i = slots.get(name)!;
+    let ok: string;
+    if (t.type === "enum") {
+      ok =
+        t.values.length <= 4
+          ? `(${t.values.map((v) => `x === ${JSON.stringify(v)}`).join(" || ")})`
+          : `(typeof x === "string" && ${leaf(new Set(t.values))}.has(x))`;
+    } else if (t.type === "set") ok = `${leaf(typeCheck(t))}(x)`;
+    else ok = `typeof x === ${JSON.stringify(t.type)}`;
+    lines.push(`x = a[${i}];`, `if (x !== undefined && x !== null && !(${ok})) return false;`);
+  }
+  lines.push("return true;");
+  try {
+    return new Function("L", `"use strict"; return function valid(request, a) {\n${lines.join("\n")}\n};`)(
+      leaves,
+    ) as (request: LacRequest, a: Vals) => boolean;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Names of the built-in graph attributes, for documentation and tooling. */

@@ -54,50 +54,103 @@ const isId = (v: unknown): v is NodeId =>
   (typeof v === "string" && v.length > 0) || (typeof v === "number" && Number.isSafeInteger(v));
 
 /**
- * Dense node numbering: integer ids in 0..4·E (the usual planner output) by direct indexing,
- * any other id through a Map. One pass, no hashing in the common case.
+ * Scratch typed arrays reused across calls (decisions are synchronous and never re-enter), so a
+ * request allocates no large buffers: allocating and zeroing ~10 arrays per graph cost more than
+ * the algorithms. Buffers above POOL_LIMIT elements are allocated per call, so a huge graph does
+ * not pin its memory.
  */
-class Interner {
-  count = 0;
-  private readonly direct: Int32Array;
-  private readonly map = new Map<NodeId, number>();
-
-  constructor(edges: number) {
-    this.direct = new Int32Array(4 * edges + 1024).fill(-1);
+const POOL_LIMIT = 1 << 21;
+const pool: Int32Array[] = [];
+function scratch(slot: number, size: number): Int32Array {
+  if (size > POOL_LIMIT) return new Int32Array(size);
+  let b = pool[slot];
+  if (b === undefined || b.length < size) {
+    b = new Int32Array(Math.min(POOL_LIMIT, Math.max(size, 2 * (b?.length ?? 0), 1024)));
+    pool[slot] = b;
   }
-
-  id(v: NodeId): number {
-    const d = this.direct;
-    if (typeof v === "number" && v >= 0 && v < d.length) {
-      let x = d[v]!;
-      if (x < 0) {
-        x = this.count++;
-        d[v] = x;
-      }
-      return x;
-    }
-    let x = this.map.get(v);
-    if (x === undefined) {
-      x = this.count++;
-      this.map.set(v, x);
-    }
-    return x;
-  }
+  return b;
 }
+// Scratch slots.
+const S_DIRECT = 0;
+const S_STAMP = 1;
+const S_SRC = 2;
+const S_DST = 3;
+const S_PARENT = 4;
+const S_SIZE = 5;
+const S_OFFSETS = 6;
+const S_ADJ = 7;
+const S_MARK = 8;
+const S_SEEDS = 9;
+const S_QUEUE = 10;
+/** Generation of the direct-id table: an entry is valid only when its stamp equals it. */
+let generation = 0;
 
 /**
  * Computes the requested metrics of a planned subgraph. Throws TF_LAC_REQUEST_INVALID naming the
  * first malformed edge (or seed) index. Node ids are non-empty strings or integers; 1 and "1"
  * are different nodes.
+ *
+ * One pass over the edges interns ids (integer ids in 0..4·E by direct indexing with a
+ * generation stamp, any other id through a Map), counts degrees for the CSR and, when the
+ * component size is wanted, unites endpoints (union-find, path halving, union by size).
  */
 export function graphMetrics(graph: GraphInput, wanted: ReadonlySet<GraphMetric>): GraphMetrics {
   checkGraphShape(graph);
   const edges = graph.edges as readonly unknown[];
   const seedsIn = graph.seeds as readonly unknown[] | undefined;
   const m = edges.length;
-  const interner = new Interner(m);
-  const src = new Int32Array(m);
-  const dst = new Int32Array(m);
+  const nSeeds = seedsIn === undefined ? 0 : seedsIn.length;
+  const bound = 2 * m + nSeeds; // most nodes there can be
+  const wantComponents = wanted.has("componentSize");
+  const wantDegrees = wanted.has("maxDegree") || wanted.has("edgeCount");
+  const wantPath = wanted.has("pathLength") && nSeeds > 0;
+  const wantCsr = wantDegrees || wantPath;
+
+  const directSize = 4 * m + 1024;
+  const direct = scratch(S_DIRECT, directSize);
+  const stamp = scratch(S_STAMP, directSize);
+  // A buffer above POOL_LIMIT is fresh (all zero): generation 1 marks it. The pooled one
+  // advances the shared generation, clearing the stamps when it would overflow.
+  let gen = 1;
+  if (directSize <= POOL_LIMIT) {
+    if (++generation > 0x7ffffff0) {
+      stamp.fill(0);
+      generation = 1;
+    }
+    gen = generation;
+  }
+  let map: Map<NodeId, number> | undefined;
+  let count = 0;
+  const src = scratch(S_SRC, m);
+  const dst = scratch(S_DST, m);
+  const parent = wantComponents ? scratch(S_PARENT, bound) : undefined;
+  const size = wantComponents ? scratch(S_SIZE, bound) : undefined;
+  // degree counts at offsets[id + 1]; zeroed as ids are created
+  const offsets = wantCsr ? scratch(S_OFFSETS, bound + 1) : undefined;
+  if (offsets !== undefined) offsets[0] = 0;
+  let best = 0;
+
+  const intern = (v: NodeId): number => {
+    let x: number;
+    if (typeof v === "number" && v >= 0 && v < directSize) {
+      if (stamp[v] === gen) return direct[v]!;
+      stamp[v] = gen;
+      x = count++;
+      direct[v] = x;
+    } else {
+      if (map === undefined) map = new Map();
+      const got = map.get(v);
+      if (got !== undefined) return got;
+      x = count++;
+      map.set(v, x);
+    }
+    if (parent !== undefined) {
+      parent[x] = x;
+      size![x] = 1;
+    }
+    if (offsets !== undefined) offsets[x + 1] = 0;
+    return x;
+  };
   for (let i = 0; i < m; i++) {
     const e = edges[i] as unknown[];
     if (!Array.isArray(e) || e.length !== 2 || !isId(e[0]) || !isId(e[1]))
@@ -105,36 +158,79 @@ export function graphMetrics(graph: GraphInput, wanted: ReadonlySet<GraphMetric>
         `request.graph.edges[${i}] must be a pair [u, v] of node ids (non-empty strings or integers); found ${short(e)}`,
         { edge: i },
       );
-    src[i] = interner.id(e[0]);
-    dst[i] = interner.id(e[1]);
+    const a = intern(e[0]);
+    const b = intern(e[1]);
+    src[i] = a;
+    dst[i] = b;
+    if (a === b) continue;
+    if (offsets !== undefined) {
+      offsets[a + 1]!++;
+      offsets[b + 1]!++;
+    }
+    if (parent !== undefined) {
+      let ra = a;
+      while (parent[ra] !== ra) {
+        const gp = parent[parent[ra]!]!;
+        parent[ra] = gp;
+        ra = gp;
+      }
+      let rb = b;
+      while (parent[rb] !== rb) {
+        const gp = parent[parent[rb]!]!;
+        parent[rb] = gp;
+        rb = gp;
+      }
+      if (ra !== rb) {
+        if (size![ra]! < size![rb]!) {
+          const t = ra;
+          ra = rb;
+          rb = t;
+        }
+        parent[rb] = ra;
+        const s = size![ra]! + size![rb]!;
+        size![ra] = s;
+        if (s > best) best = s;
+      }
+    }
   }
   let seeds: Int32Array | undefined;
   if (seedsIn !== undefined) {
-    seeds = new Int32Array(seedsIn.length);
-    for (let i = 0; i < seedsIn.length; i++) {
+    seeds = scratch(S_SEEDS, nSeeds);
+    for (let i = 0; i < nSeeds; i++) {
       const s = seedsIn[i];
       if (!isId(s))
         throw bad(
           `request.graph.seeds[${i}] must be a node id (a non-empty string or an integer); found ${short(s)}`,
           { seed: i },
         );
-      seeds[i] = interner.id(s);
+      seeds[i] = intern(s);
     }
   }
-  const n = interner.count;
+  const n = count;
   const out: GraphMetrics = {};
   if (wanted.has("nodeCount")) out.nodeCount = n;
-  if (wanted.has("componentSize")) out.componentSize = largestComponent(n, src, dst);
-  if (wanted.has("maxDegree") || wanted.has("edgeCount") || wanted.has("pathLength")) {
-    const csr = buildCsr(n, src, dst);
-    if (wanted.has("maxDegree") || wanted.has("edgeCount")) {
+  if (wantComponents) out.componentSize = n === 0 ? 0 : Math.max(best, 1);
+  if (offsets !== undefined) {
+    for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
+    const adj = scratch(S_ADJ, offsets[n]!);
+    const fill = scratch(S_MARK, n);
+    fill.set(offsets.subarray(0, n));
+    for (let i = 0; i < m; i++) {
+      const a = src[i]!;
+      const b = dst[i]!;
+      if (a === b) continue;
+      adj[fill[a]!++] = b;
+      adj[fill[b]!++] = a;
+    }
+    const csr = { offsets, adj };
+    if (wantDegrees) {
       const { maxDegree, edgeCount } = distinctDegrees(n, csr);
       if (wanted.has("maxDegree")) out.maxDegree = maxDegree;
       if (wanted.has("edgeCount")) out.edgeCount = edgeCount;
     }
-    if (wanted.has("pathLength"))
-      out.pathLength = seeds && seeds.length > 0 ? eccentricity(n, csr, seeds) : undefined;
+    if (wantPath) out.pathLength = eccentricity(n, csr, seeds!, nSeeds);
   }
+  if (wanted.has("pathLength") && !wantPath) out.pathLength = undefined;
   return out;
 }
 
@@ -143,65 +239,14 @@ function short(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** Union-find with path halving and union by size; returns the largest set's size. */
-function largestComponent(n: number, src: Int32Array, dst: Int32Array): number {
-  if (n === 0) return 0;
-  const parent = new Int32Array(n);
-  const size = new Int32Array(n).fill(1);
-  for (let i = 0; i < n; i++) parent[i] = i;
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      const gp = parent[parent[x]!]!;
-      parent[x] = gp;
-      x = gp;
-    }
-    return x;
-  };
-  let best = 1;
-  for (let i = 0; i < src.length; i++) {
-    let a = find(src[i]!);
-    let b = find(dst[i]!);
-    if (a === b) continue;
-    if (size[a]! < size[b]!) [a, b] = [b, a];
-    parent[b] = a;
-    const s = size[a]! + size[b]!;
-    size[a] = s;
-    if (s > best) best = s;
-  }
-  return best;
-}
-
 interface Csr {
   offsets: Int32Array;
   adj: Int32Array;
 }
 
-/** Compressed sparse rows of the undirected graph (both directions; self-loops left out). */
-function buildCsr(n: number, src: Int32Array, dst: Int32Array): Csr {
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < src.length; i++) {
-    const a = src[i]!;
-    const b = dst[i]!;
-    if (a === b) continue;
-    offsets[a + 1]!++;
-    offsets[b + 1]!++;
-  }
-  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
-  const adj = new Int32Array(offsets[n]!);
-  const fill = offsets.slice(0, n);
-  for (let i = 0; i < src.length; i++) {
-    const a = src[i]!;
-    const b = dst[i]!;
-    if (a === b) continue;
-    adj[fill[a]!++] = b;
-    adj[fill[b]!++] = a;
-  }
-  return { offsets, adj };
-}
-
 /** Distinct-neighbour degrees with a stamp array (no sorting); edges = sum / 2. */
 function distinctDegrees(n: number, { offsets, adj }: Csr): { maxDegree: number; edgeCount: number } {
-  const stamp = new Int32Array(n).fill(-1);
+  const stamp = scratch(S_MARK, n).fill(-1, 0, n);
   let maxDegree = 0;
   let total = 0;
   for (let v = 0; v < n; v++) {
@@ -220,12 +265,12 @@ function distinctDegrees(n: number, { offsets, adj }: Csr): { maxDegree: number;
 }
 
 /** Multi-source BFS from the seeds: the largest distance to any node they reach. */
-function eccentricity(n: number, { offsets, adj }: Csr, seeds: Int32Array): number {
-  const dist = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
+function eccentricity(n: number, { offsets, adj }: Csr, seeds: Int32Array, nSeeds: number): number {
+  const dist = scratch(S_MARK, n).fill(-1, 0, n);
+  const queue = scratch(S_QUEUE, n);
   let head = 0;
   let tail = 0;
-  for (let i = 0; i < seeds.length; i++) {
+  for (let i = 0; i < nSeeds; i++) {
     const s = seeds[i]!;
     if (dist[s] === -1) {
       dist[s] = 0;
