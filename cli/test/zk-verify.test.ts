@@ -46,6 +46,10 @@ describe("tf zk verify (end to end, built CLI)", () => {
     const ok = tf(home, ["zk", "verify", "--batch", P64, P32]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("all verify (7 Groth16 proofs, one batch)");
+    // Pinning flags are about one proof: with --batch they are refused, not silently ignored.
+    const pinned = tf(home, ["zk", "verify", "--batch", P64, "--statement", "eq:7", "--json"]);
+    expect(pinned.code).toBe(2);
+    expect(pinned.json?.error?.code).toBe("TF_USAGE");
   });
 
   it("reports a truncated proof as TF_ZK_PROOF_MALFORMED without a stack trace", () => {

@@ -76,7 +76,7 @@ const isDir = (p: string) => {
  */
 export function readReplayTarget(target: string): ReplayFiles {
   if (!existsSync(target))
-    throw toTfError(Object.assign(new Error("ENOENT"), { code: "ENOENT", path: target }));
+    throw new TfError("TF_FILE_NOT_FOUND", `${target} does not exist`, { details: { path: target } });
   if (isDir(target)) {
     if (existsSync(join(target, MANIFEST_FILE))) return readManifestTarget(join(target, MANIFEST_FILE));
     if (existsSync(join(target, FIXTURE_FILE))) {

@@ -50,6 +50,15 @@ export default class ZkVerify extends TfCommand<typeof ZkVerify> {
     const texts = await Promise.all(files.map((f) => this.readFile(f)));
     const client = await this.client("zk verify");
     if (this.flags.batch) {
+      const pinned = ["statement", "commit-a", "commit-b"].filter(
+        (f) => this.flags[f as "statement"] !== undefined,
+      );
+      if (pinned.length > 0)
+        throw new sdk.TfError(
+          "TF_USAGE",
+          `--${pinned[0]} pins what one overlap proof is about; it cannot be combined with --batch`,
+          { remedy: "Verify that proof without --batch, or drop the flag." },
+        );
       const r = await client.zk.verifyBatch({ proofs: texts });
       return {
         ok: r.ok,
