@@ -294,7 +294,8 @@ export class FsLog {
 
   /**
    * Removes what killed writers left behind: checkpoint temp files (only a lock holder writes
-   * those, so call this under the lock) and lock files a breaker moved aside more than 10 s ago.
+   * those, so call this under the lock) and lock files a breaker moved aside and abandoned (its
+   * process is gone, or it is older than 10 s).
    */
   static cleanTemp(dir: string): number {
     let n = 0;
@@ -305,7 +306,7 @@ export class FsLog {
       const stale =
         f.startsWith("checkpoint.tmp-") ||
         (f.startsWith(".lock.stale-") &&
-          now - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? now) > 10_000);
+          isAbandonedStaleLock(f, statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? now, now));
       if (stale) {
         rmSync(path, { force: true });
         n++;

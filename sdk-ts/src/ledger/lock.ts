@@ -44,6 +44,23 @@ function holderAlive(content: string): boolean {
   return !(now && start && now !== start);
 }
 
+/**
+ * Whether a lock file a breaker moved aside (`<lock>.stale-<pid>-<hex>`) can be removed: its
+ * breaker is the only process that may still link it back, so it is garbage once that process is
+ * gone — or, whatever the pid says (pids are reused), once it is older than 10 s.
+ */
+export function isAbandonedStaleLock(name: string, mtimeMs: number, now = Date.now()): boolean {
+  const m = /\.stale-(\d+)-[0-9a-f]+$/.exec(name);
+  if (!m) return false;
+  if (now - mtimeMs > 10_000) return true;
+  try {
+    process.kill(Number(m[1]), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 /** How long an empty lock file may be a holder between create and write. */
 const EMPTY_LOCK_GRACE_MS = 500;
 

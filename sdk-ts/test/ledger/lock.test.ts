@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DirLock } from "../../src/ledger/lock.js";
+import { DirLock, isAbandonedStaleLock } from "../../src/ledger/lock.js";
 import { expectCode, tempDir } from "./helpers.js";
 
 const tmp = tempDir("lock");
@@ -82,5 +82,16 @@ describe("DirLock", () => {
     utimesSync(path, older, older);
     l.acquire({ timeoutMs: 1000 });
     l.release();
+  });
+});
+
+describe("lock files a breaker moved aside", () => {
+  it("are garbage once their breaker is gone or after 10 s, never while a live breaker may link them back", () => {
+    const now = Date.now();
+    expect(isAbandonedStaleLock(`.lock.stale-${deadPid()}-c0bd0ab1`, now, now)).toBe(true);
+    expect(isAbandonedStaleLock(`.lock.stale-${process.pid}-c0bd0ab1`, now, now)).toBe(false);
+    expect(isAbandonedStaleLock(`.lock.stale-${process.pid}-c0bd0ab1`, now - 11_000, now)).toBe(true);
+    expect(isAbandonedStaleLock(".lock", now - 60_000, now)).toBe(false);
+    expect(isAbandonedStaleLock("checkpoint.tmp-1-2", now - 60_000, now)).toBe(false);
   });
 });
