@@ -25,7 +25,7 @@ import { TfError, toTfError } from "../core/errors.js";
 import { writeFileAtomic } from "../core/fsutil.js";
 import { type NoteSigner, type NoteVerifier, parseVerifierKey } from "../core/note.js";
 import { isValidOrigin, openCheckpoint, type SignedCheckpoint, signCheckpoint } from "./checkpoint.js";
-import { DirLock } from "./lock.js";
+import { DirLock, isAbandonedStaleLock } from "./lock.js";
 import { EMPTY_ROOT, leafHash, type NodeReader, rootOf } from "./merkle.js";
 import {
   bundlePath,
