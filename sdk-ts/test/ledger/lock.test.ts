@@ -3,9 +3,10 @@
  * pid, or killed between creating and writing the file), never broken while the holder lives.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { FsLog } from "../../src/ledger/fslog.js";
 import { DirLock, isAbandonedStaleLock } from "../../src/ledger/lock.js";
 import { expectCode, tempDir } from "./helpers.js";
 
@@ -93,5 +94,16 @@ describe("lock files a breaker moved aside", () => {
     expect(isAbandonedStaleLock(`.lock.stale-${process.pid}-c0bd0ab1`, now - 11_000, now)).toBe(true);
     expect(isAbandonedStaleLock(".lock", now - 60_000, now)).toBe(false);
     expect(isAbandonedStaleLock("checkpoint.tmp-1-2", now - 60_000, now)).toBe(false);
+  });
+
+  it("are swept by the next writer's cleanup; a live breaker's is kept", () => {
+    const dir = join(tmp.dir, "sweep");
+    mkdirSync(dir);
+    const dead = `.lock.stale-${deadPid()}-0badc0de`;
+    const live = `.lock.stale-${process.pid}-0badc0de`;
+    writeFileSync(join(dir, dead), "1 2");
+    writeFileSync(join(dir, live), "1 2");
+    expect(FsLog.cleanTemp(dir)).toBe(1);
+    expect(readdirSync(dir)).toEqual([live]);
   });
 });
