@@ -6,14 +6,15 @@ import type { WitnessLog } from "./runner.js";
 
 export function homeWitnessLog(home: string): WitnessLog {
   const writer = () => openLogWriter(home);
+  const size = () => FsLog.open(homeLogDir(home)).checkpoint().size;
   return {
-    size: () => FsLog.open(homeLogDir(home)).checkpoint().size,
+    size,
     append: async (entries) => (await writer().append(entries)).index,
     find: (entry, from) => {
-      const size = FsLog.open(homeLogDir(home)).checkpoint().size;
-      if (from >= size) return null;
-      const reader = new TileReader(homeLogDir(home), size);
-      for (let i = from; i < size; i++) {
+      const n = size();
+      if (from >= n) return null;
+      const reader = new TileReader(homeLogDir(home), n);
+      for (let i = from; i < n; i++) {
         const e = reader.entry(i);
         if (e.length === entry.length && Buffer.compare(Buffer.from(e), Buffer.from(entry)) === 0) return i;
       }
