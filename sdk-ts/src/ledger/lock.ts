@@ -104,22 +104,28 @@ export class DirLock {
     }
   }
 
+  /**
+   * Takes the lock if it is free or its holder is gone (a lock left by a killed holder is broken
+   * and taken in the same call); false only while a live holder has it.
+   */
   tryAcquire(): boolean {
     if (this.token) return true;
     const token = `${process.pid} ${ownStart} ${randomBytes(8).toString("hex")}\n`;
-    try {
-      const fd = openSync(this.path, "wx", 0o644);
+    for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        writeSync(fd, token);
-      } finally {
-        closeSync(fd);
+        const fd = openSync(this.path, "wx", 0o644);
+        try {
+          writeSync(fd, token);
+        } finally {
+          closeSync(fd);
+        }
+        this.token = token;
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       }
-      this.token = token;
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (!this.breakIfStale()) return false;
     }
-    this.breakIfStale();
     return false;
   }
 
@@ -158,7 +164,8 @@ export class DirLock {
     this.token = null;
   }
 
-  private breakIfStale(): void {
+  /** Removes the lock file if its holder is gone; true when a stale file was removed. */
+  private breakIfStale(): boolean {
     let content: string;
     let judged: Stats;
     try {
@@ -171,19 +178,19 @@ export class DirLock {
         closeSync(fd);
       }
     } catch {
-      return; // released meanwhile
+      return true; // released meanwhile: free to try again
     }
     // An empty file is a holder between create and write, or one killed there: stale only once
     // the file itself is old (not once we have watched for a while: that was another file).
-    if (content !== "" && holderAlive(content)) return;
-    if (content === "" && Date.now() - judged.mtimeMs <= EMPTY_LOCK_GRACE_MS) return;
+    if (content !== "" && holderAlive(content)) return false;
+    if (content === "" && Date.now() - judged.mtimeMs <= EMPTY_LOCK_GRACE_MS) return false;
     // Move the stale file aside atomically: of several breakers only one moves it. If what we
     // moved is not what we judged stale, a new holder got in between; put its file back.
     const aside = `${this.path}.stale-${process.pid}-${randomBytes(4).toString("hex")}`;
     try {
       renameSync(this.path, aside);
     } catch {
-      return;
+      return true; // another breaker moved it first
     }
     let moved = "";
     let movedIno = -1;
@@ -193,7 +200,8 @@ export class DirLock {
     } catch {
       // ignore
     }
-    if (moved !== content || movedIno !== judged.ino) {
+    const displaced = moved !== content || movedIno !== judged.ino;
+    if (displaced) {
       try {
         linkSync(aside, this.path);
       } catch {
@@ -205,5 +213,6 @@ export class DirLock {
     } catch {
       // ignore
     }
+    return !displaced;
   }
 }
