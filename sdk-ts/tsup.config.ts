@@ -2,7 +2,8 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts" },
+    // The simulator's worker thread is its own entry, found beside the code that starts it.
+    entry: { index: "src/index.ts", "lac-simulate-worker": "src/lac/simulate-worker.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
@@ -12,7 +13,7 @@ export default defineConfig([
   },
   {
     // The Python wheel's driver: one self-contained file with every dependency bundled in.
-    entry: { driver: "src/driver/bin.ts" },
+    entry: { driver: "src/driver/bin.ts", "lac-simulate-worker": "src/lac/simulate-worker.ts" },
     outDir: "../sdk-python-bindings/src/trustfabric/_driver",
     format: ["esm"],
     noExternal: [/.*/],

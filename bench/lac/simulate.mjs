@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The LAC simulator on a large history: replays N seeded historical queries (default 1,000,000)
 // under analytics-export 1.0.0 and 2.0.0, streamed from a JSONL file.
-//   node bench/lac/simulate.mjs [--queries 1000000] [--seed 7] [--sdk path] [--keep] [--json]
+//   node bench/lac/simulate.mjs [--queries 1000000] [--seed 7] [--threads N] [--sdk path] [--keep] [--json]
+// Ours runs twice: on one thread, and on the default threads (one per core, at most 4; --threads
+// overrides); both reports must be identical.
 // Peers, measured in the same run on the same file:
 //   floor  — reading the file and JSON.parse of every line, nothing else (no simulator is faster);
 //   naive  — the same replay with an uncompiled reference interpreter (walks each policy's
@@ -9,7 +11,7 @@
 // Aim: ≤ 5 s for 1,000,000 queries. Uses the SDK as built (sdk-ts/dist).
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { writeHistory } from "../../examples/lac/history/generate.mjs";
@@ -19,6 +21,7 @@ const flags = parseFlags(process.argv.slice(2), {
   queries: 1_000_000,
   seed: 7,
   sdk: "",
+  threads: 0,
   keep: false,
   json: false,
 });
@@ -51,14 +54,18 @@ const cpuSecs = (c0) => {
 };
 
 // ---- ours: compile both once, stream the file -------------------------------------------------
-async function ours() {
+// CPU time counts every thread of this process (worker threads included).
+async function ours(threads) {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const from = sdk.compilePolicy(V1, SCHEMA);
   const to = sdk.compilePolicy(V2, SCHEMA);
-  const report = await sdk.lac.simulateFile(from, to, file);
+  const report = await sdk.lac.simulateFile(from, to, file, threads ? { threads } : {});
   return { secs: (performance.now() - t0) / 1000, cpu: cpuSecs(c0), report };
 }
+const sameReport = (a, b) =>
+  JSON.stringify({ ...a, durationMs: 0, queriesPerSecond: 0 }) ===
+  JSON.stringify({ ...b, durationMs: 0, queriesPerSecond: 0 });
 
 // ---- floor: read + JSON.parse every line ------------------------------------------------------
 async function floor() {
@@ -156,8 +163,14 @@ async function naive() {
 // Order: floor, ours, naive (ours runs on a warm page cache, as do the peers).
 const f = await floor();
 info(`floor (read + JSON.parse): ${f.secs.toFixed(2)} s (${f.cpu.toFixed(2)} s CPU)`);
-const o = await ours();
-info(`simulate: ${o.secs.toFixed(2)} s (${o.cpu.toFixed(2)} s CPU)`);
+const o1 = await ours(1);
+info(`simulate, 1 thread: ${o1.secs.toFixed(2)} s (${o1.cpu.toFixed(2)} s CPU)`);
+const o = await ours(flags.threads || undefined);
+const threadsUsed =
+  flags.threads || (bytes >= sdk.lac.PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), 4) : 1);
+info(`simulate, ${threadsUsed} threads: ${o.secs.toFixed(2)} s (${o.cpu.toFixed(2)} s CPU)`);
+if (!sameReport(o.report, o1.report))
+  throw new Error("the threaded report differs from the one-thread report");
 const nv = await naive();
 info(`naive reference replay: ${nv.secs.toFixed(2)} s (${nv.cpu.toFixed(2)} s CPU)`);
 clearInterval(sampler);
@@ -170,8 +183,12 @@ const agree =
 const result = {
   queries: n,
   fileMiB: Math.round(bytes / 2 ** 20),
+  threads: threadsUsed,
   simulateSecs: +o.secs.toFixed(3),
   simulateCpuSecs: +o.cpu.toFixed(3),
+  simulateOneThreadSecs: +o1.secs.toFixed(3),
+  simulateOneThreadCpuSecs: +o1.cpu.toFixed(3),
+  threadedReportIdentical: true,
   floorCpuSecs: +f.cpu.toFixed(3),
   naiveCpuSecs: +nv.cpu.toFixed(3),
   overFloorCpu: +(o.cpu / f.cpu).toFixed(2),
@@ -196,13 +213,19 @@ else {
   row("", "wall s      CPU s");
   const line = (k, w, c, note) => row(k, `${String(w).padEnd(11)} ${String(c).padEnd(9)} ${note}`);
   line(
-    "tf lac simulate (compiled, streamed)",
+    `tf lac simulate, ${threadsUsed} threads`,
     result.simulateSecs,
     result.simulateCpuSecs,
-    `${result.queriesPerSec.toLocaleString("en")} queries/s`,
+    `${result.queriesPerSec.toLocaleString("en")} queries/s; report identical to 1 thread`,
   );
   line(
-    "floor: read + JSON.parse only",
+    "tf lac simulate, 1 thread",
+    result.simulateOneThreadSecs,
+    result.simulateOneThreadCpuSecs,
+    `${Math.round(n / o1.secs).toLocaleString("en")} queries/s`,
+  );
+  line(
+    "floor: read + JSON.parse only (1 thread)",
     result.floorSecs,
     result.floorCpuSecs,
     `simulate = ${result.overFloor}× (CPU ${result.overFloorCpu}×) the floor`,

@@ -53,6 +53,28 @@ describe("tf lac simulate", () => {
     );
   });
 
+  it("reads a file on several threads to the same report (line numbers and examples in file order)", () => {
+    // ids dropped from some queries: their examples are line numbers, shifted per thread's part
+    const dir = tmp();
+    const file = join(dir, "h.jsonl");
+    const lines = readFileSync(ex("history/queries.jsonl"), "utf8").split("\n");
+    writeFileSync(
+      file,
+      lines.map((l, i) => (i % 4 === 0 ? l.replace(/"id":"q-\d{7}",?/, "") : l)).join("\n"),
+    );
+    const run = (threads: string) => {
+      const r = tf(home, [...SIM.slice(0, -1), file, "--threads", threads, "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      return { ...r.json!.data, durationMs: 0, queriesPerSecond: 0 };
+    };
+    const one = run("1");
+    expect(JSON.stringify(one)).toContain('"line:');
+    expect(run("3")).toEqual(one);
+    expect(run("7")).toEqual(one);
+    const bad = tf(home, [...SIM, "--threads", "0", "--json"]);
+    expect(bad.code).toBe(2);
+  });
+
   it("a policy that does not check exits 3; a missing history file is TF_FILE_NOT_FOUND", () => {
     const dir = tmp();
     writeFileSync(join(dir, "bad.yaml"), "apiVersion: trustfabric.dev/lac/v1\nkind: Policy\n");

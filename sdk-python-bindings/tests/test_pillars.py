@@ -69,6 +69,26 @@ def test_lac_lint_eval_and_simulate(client: trustfabric.Client) -> None:
     assert e.value.code == "TF_LAC_POLICY_INVALID"
 
 
+def test_lac_simulate_a_file_on_threads() -> None:
+    """A local history file is read by the driver's worker threads; the report does not change."""
+    lac = EXAMPLES / "lac"
+    args = dict(
+        from_=(lac / "analytics-export.yaml").read_text(),
+        to=(lac / "analytics-export.v2.yaml").read_text(),
+        schema=(lac / "schema.yaml").read_text(),
+        history_file=str(lac / "history" / "queries.jsonl"),
+    )
+    with trustfabric.Client() as c:
+        one = c.lac.simulate(**args, threads=1).to_dict()
+        three = c.lac.simulate(**args, threads=3).to_dict()
+        with pytest.raises(TrustFabricError) as e:
+            c.lac.simulate(**args, threads=0)
+        assert e.value.code == "TF_INPUT_INVALID"
+    for r in (one, three):
+        r["durationMs"] = r["queriesPerSecond"] = 0
+    assert three == one and one["totals"]["invalid"] == 4
+
+
 def test_zk_verify_golden_proofs(client: trustfabric.Client) -> None:
     golden = json.loads((ROOT / "sdk-ts" / "test" / "zk" / "golden" / "overlap-4x32-le0.json").read_text())
     proof = golden["proof"] if "proof" in golden else golden

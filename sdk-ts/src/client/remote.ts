@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Agent, type Dispatcher, request } from "undici";
-import { ERROR_CODES, type ErrorCode, TfError } from "../core/errors.js";
+import { fromErrorBody, TfError } from "../core/errors.js";
 import {
   getOperation,
   type OperationInput,
@@ -126,13 +126,11 @@ export class RemoteClient implements TrustFabricClient {
       return (operations as Record<string, { output: { parse(v: unknown): unknown } }>)[name]!.output.parse(
         env.data,
       );
-    const code = (
-      env.error?.code && env.error.code in ERROR_CODES ? env.error.code : "TF_SERVER_PROTOCOL"
-    ) as ErrorCode;
-    const err = new TfError(code, env.error?.message ?? `HTTP ${res.statusCode}`, {
-      remedy: env.error?.remedy,
-      details: { ...(env.error?.details ?? {}), status: res.statusCode },
-    });
+    const err = fromErrorBody(
+      { ...env.error, message: env.error?.message ?? `HTTP ${res.statusCode}` },
+      "TF_SERVER_PROTOCOL",
+      { status: res.statusCode },
+    );
     if (RETRY_STATUS.has(res.statusCode)) throw new Retryable(err);
     throw err;
   }

@@ -620,6 +620,19 @@ export interface ErrorBody {
   details: Record<string, unknown>;
 }
 
+/** A TfError again from its JSON body (another process or thread); an unknown code becomes `fallback`. */
+export function fromErrorBody(
+  body: { code?: string; message?: string; remedy?: string; details?: Record<string, unknown> } | undefined,
+  fallback: ErrorCode,
+  extraDetails: Record<string, unknown> = {},
+): TfError {
+  const code = body?.code && body.code in ERROR_CODES ? (body.code as ErrorCode) : fallback;
+  return new TfError(code, body?.message ?? fallback, {
+    remedy: body?.remedy,
+    details: { ...(body?.details ?? {}), ...extraDetails },
+  });
+}
+
 export function isTfError(e: unknown, code?: ErrorCode): e is TfError {
   return e instanceof TfError && (code === undefined || e.code === code);
 }

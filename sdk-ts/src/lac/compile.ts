@@ -100,6 +100,11 @@ export interface CompiledPolicy {
   readonly graphMetrics: readonly GraphMetric[];
   /** Attribute names the schema declares (namespace.name). */
   readonly schemaAttributes: readonly string[];
+  /**
+   * The checked policy and schema documents it was compiled from (plain data: compiling them again
+   * gives the same decisions — how a worker thread gets the same policy).
+   */
+  readonly documents: { readonly policy: object; readonly schema: object };
   decide(request: LacRequest, options?: DecideOptions): Decision;
 }
 
@@ -189,7 +194,7 @@ class Compiler {
 
   constructor(
     private readonly policy: Policy,
-    schema: SchemaDoc,
+    private readonly schema: SchemaDoc,
   ) {
     for (const ns of NAMESPACES)
       for (const [k, t] of Object.entries(schema.attributes[ns])) this.types.set(`${ns}.${k}`, t);
@@ -325,6 +330,7 @@ class Compiler {
       indexes,
       graphMetrics: this.graphUsed,
       schemaAttributes: [...this.types.keys()],
+      documents: { policy: this.policy, schema: this.schema },
       decide,
     };
   }

@@ -11,6 +11,7 @@ export * from "./model.js";
 export * from "./redteam.js";
 export * from "./report-formats.js";
 export * from "./simulate.js";
+export * from "./simulate-parallel.js";
 export * from "./simulate-report.js";
 export {
   decodeSource,

@@ -103,11 +103,14 @@ export interface SimulateOptions {
   now?: () => number;
 }
 
+/** An example query: its id, or (a number) the line it was read from when it has none. */
+type Example = string | number;
+
 interface GroupAcc {
   kind: ChangeKind;
   key: string;
   count: number;
-  examples: string[];
+  examples: Example[];
   previous?: Map<string, number>;
 }
 interface CrossAcc {
@@ -116,8 +119,34 @@ interface CrossAcc {
   team: string;
   dataset: string;
   count: number;
-  examples: string[];
+  examples: Example[];
 }
+
+/**
+ * What a simulator has accumulated, as plain data (what a worker thread posts back). Line
+ * numbers in it (invalid lines, examples without an id) count from the start of the part.
+ */
+export interface SimulatorState {
+  lines: number;
+  queries: number;
+  invalidCount: number;
+  invalid: { line: number; code: string; message: string }[];
+  unchanged: number;
+  kinds: Record<ChangeKind, number>;
+  allowedBefore: number;
+  allowedAfter: number;
+  first: string | undefined;
+  last: string | undefined;
+  byRule: GroupAcc[];
+  byTeam: GroupAcc[];
+  byDataset: GroupAcc[];
+  cross: CrossAcc[];
+  teams: string[];
+  datasets: string[];
+  folded: boolean;
+}
+
+const exampleId = (e: Example): string => (typeof e === "number" ? `line:${e}` : e);
 
 const obligationKeys = new WeakMap<object, string>();
 /** A stable key of an obligation's effect on the data (its rule is not part of it). */
@@ -264,7 +293,7 @@ export class PolicySimulator {
       return;
     }
     this.kinds[kind]++;
-    const id = label(entry.id) ?? `line:${lineNo}`;
+    const id: Example = label(entry.id) ?? lineNo;
     const team = this.fold(label(entry.team) ?? label(request.subject?.team) ?? NONE, this.teams);
     const dataset = this.fold(
       label(entry.dataset) ?? label(request.resource?.dataset) ?? NONE,
@@ -309,7 +338,7 @@ export class PolicySimulator {
     return v;
   }
 
-  private add(map: Map<string, GroupAcc>, kind: ChangeKind, key: string, id: string): GroupAcc {
+  private add(map: Map<string, GroupAcc>, kind: ChangeKind, key: string, id: Example): GroupAcc {
     const k = `${kind}\u0000${key}`;
     let g = map.get(k);
     if (!g) {
@@ -331,6 +360,93 @@ export class PolicySimulator {
       });
   }
 
+  /** Everything accumulated so far, as plain (structured-cloneable) data. */
+  state(): SimulatorState {
+    return {
+      lines: this.lines,
+      queries: this.queries,
+      invalidCount: this.invalidCount,
+      invalid: this.invalid,
+      unchanged: this.unchanged,
+      kinds: this.kinds,
+      allowedBefore: this.allowedBefore,
+      allowedAfter: this.allowedAfter,
+      first: this.first,
+      last: this.last,
+      byRule: [...this.byRule.values()],
+      byTeam: [...this.byTeam.values()],
+      byDataset: [...this.byDataset.values()],
+      cross: [...this.cross.values()],
+      teams: [...this.teams],
+      datasets: [...this.datasets],
+      folded: this.folded,
+    };
+  }
+
+  /**
+   * Adds what another simulator accumulated over the part of the history that FOLLOWS what this
+   * one has read, `lineOffset` lines further on. The result equals reading both parts in order,
+   * as long as neither part nor their union has more distinct teams or datasets than the cap
+   * (then `absorb` returns false and the caller reads the history in one piece).
+   */
+  absorb(part: SimulatorState, lineOffset: number): boolean {
+    if (this.folded || part.folded) return false;
+    const union = (seen: Set<string>, more: string[]) => seen.size + more.filter((v) => !seen.has(v)).length;
+    if (
+      union(this.teams, part.teams) > this.maxDistinct ||
+      union(this.datasets, part.datasets) > this.maxDistinct
+    )
+      return false;
+    for (const v of part.teams) this.teams.add(v);
+    for (const v of part.datasets) this.datasets.add(v);
+    const shift = (e: Example): Example => (typeof e === "number" ? e + lineOffset : e);
+    this.lines += part.lines;
+    this.queries += part.queries;
+    this.unchanged += part.unchanged;
+    for (const k of CHANGE_KINDS) this.kinds[k] += part.kinds[k];
+    this.allowedBefore += part.allowedBefore;
+    this.allowedAfter += part.allowedAfter;
+    if (part.first !== undefined && (this.first === undefined || part.first < this.first))
+      this.first = part.first;
+    if (part.last !== undefined && (this.last === undefined || part.last > this.last)) this.last = part.last;
+    this.invalidCount += part.invalidCount;
+    for (const x of part.invalid)
+      if (this.invalid.length < this.maxInvalid) this.invalid.push({ ...x, line: x.line + lineOffset });
+    const merge = <T extends { count: number; examples: Example[] }>(into: T, from: T): void => {
+      into.count += from.count;
+      for (const e of from.examples)
+        if (into.examples.length < this.examplesPerGroup) into.examples.push(shift(e));
+    };
+    const groups = (map: Map<string, GroupAcc>, list: GroupAcc[]): void => {
+      for (const g of list) {
+        const k = `${g.kind}\u0000${g.key}`;
+        let into = map.get(k);
+        if (!into) {
+          into = { kind: g.kind, key: g.key, count: 0, examples: [] };
+          map.set(k, into);
+        }
+        merge(into, g);
+        if (g.previous) {
+          into.previous ??= new Map();
+          for (const [rules, n] of g.previous) into.previous.set(rules, (into.previous.get(rules) ?? 0) + n);
+        }
+      }
+    };
+    groups(this.byRule, part.byRule);
+    groups(this.byTeam, part.byTeam);
+    groups(this.byDataset, part.byDataset);
+    for (const c of part.cross) {
+      const k = `${c.kind}\u0000${c.rule}\u0000${c.team}\u0000${c.dataset}`;
+      let into = this.cross.get(k);
+      if (!into) {
+        into = { kind: c.kind, rule: c.rule, team: c.team, dataset: c.dataset, count: 0, examples: [] };
+        this.cross.set(k, into);
+      }
+      merge(into, c);
+    }
+    return true;
+  }
+
   report(): SimulationReport {
     const byCount =
       <T extends { kind: ChangeKind; count: number }>(key: (t: T) => string) =>
@@ -340,7 +456,7 @@ export class PolicySimulator {
         (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0);
     const plain = (m: Map<string, GroupAcc>) =>
       [...m.values()]
-        .map(({ kind, key, count, examples }) => ({ kind, key, count, examples }))
+        .map(({ kind, key, count, examples }) => ({ kind, key, count, examples: examples.map(exampleId) }))
         .sort(byCount((g) => g.key));
     const durationMs = Math.max(0, this.now() - this.started);
     const info = (p: CompiledPolicy) => ({ name: p.name, version: p.version, mode: p.mode });
@@ -370,7 +486,7 @@ export class PolicySimulator {
           kind,
           key,
           count,
-          examples,
+          examples: examples.map(exampleId),
           previous: [...(previous ?? new Map<string, number>())]
             .map(([rules, n]) => ({ rules, count: n }))
             .sort((x, y) => y.count - x.count || (x.rules < y.rules ? -1 : 1))
@@ -379,7 +495,9 @@ export class PolicySimulator {
         .sort(byCount((g) => g.key)),
       byTeam: plain(this.byTeam),
       byDataset: plain(this.byDataset),
-      groups: [...this.cross.values()].sort(byCount((g) => `${g.rule}\u0000${g.team}\u0000${g.dataset}`)),
+      groups: [...this.cross.values()]
+        .map((g) => ({ ...g, examples: g.examples.map(exampleId) }))
+        .sort(byCount((g) => `${g.rule}\u0000${g.team}\u0000${g.dataset}`)),
       invalid: this.invalid,
       invalidListed: this.invalid.length === this.invalidCount,
       examplesPerGroup: this.examplesPerGroup,
@@ -410,21 +528,35 @@ export function feedText(
   onProgress?.(text.length, text.length);
 }
 
-/** Streams a JSONL file through the simulator in 1 MiB chunks (never whole in memory). */
-export async function feedFile(
-  sim: PolicySimulator,
-  path: string,
-  onProgress?: (done: number, total: number) => void,
-): Promise<void> {
-  let fh: Awaited<ReturnType<typeof open>>;
+/** A byte range of a history file; `start` is 0 or just after a newline. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** Opens a history file, mapping a missing file to TF_FILE_NOT_FOUND. */
+export async function openHistory(path: string): Promise<Awaited<ReturnType<typeof open>>> {
   try {
-    fh = await open(path, "r");
+    return await open(path, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR")
       throw new TfError("TF_FILE_NOT_FOUND", `No history file at ${path}`, { details: { path }, cause: e });
     throw e;
   }
+}
+
+/**
+ * Streams a JSONL file (or the byte range of it) through the simulator in 1 MiB chunks (never
+ * whole in memory). Returns the number of lines read (line numbers restart at 1 for a range).
+ */
+export async function feedFile(
+  sim: PolicySimulator,
+  path: string,
+  onProgress?: (done: number, total: number) => void,
+  range?: ByteRange,
+): Promise<number> {
+  const fh = await openHistory(path);
   try {
     const decoder = new StringDecoder("utf8");
     const buf = Buffer.allocUnsafe(1 << 20);
@@ -432,9 +564,11 @@ export async function feedFile(
     let skipping = false; // inside a line longer than MAX_HISTORY_LINE
     let lineNo = 0;
     let done = 0;
-    const total = onProgress ? (await fh.stat()).size : 0;
+    const total = range ? range.end - range.start : onProgress ? (await fh.stat()).size : 0;
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      const want = range ? Math.min(buf.length, total - done) : buf.length;
+      if (want <= 0) break;
+      const { bytesRead } = await fh.read(buf, 0, want, range ? range.start + done : null);
       if (bytesRead === 0) break;
       done += bytesRead;
       const chunk = decoder.write(buf.subarray(0, bytesRead));
@@ -464,8 +598,9 @@ export async function feedFile(
       }
     }
     tail += decoder.end();
-    if (skipping) sim.tooLong(lineNo + 1);
-    else if (tail.length) sim.line(tail, lineNo + 1);
+    if (skipping) sim.tooLong(++lineNo);
+    else if (tail.length) sim.line(tail, ++lineNo);
+    return lineNo;
   } finally {
     await fh.close();
   }
@@ -480,17 +615,5 @@ export function simulateText(
 ): SimulationReport {
   const sim = new PolicySimulator(from, to, options);
   feedText(sim, history, options.onProgress);
-  return sim.report();
-}
-
-/** Simulates a change over a JSONL history file, streamed. */
-export async function simulateFile(
-  from: CompiledPolicy,
-  to: CompiledPolicy,
-  path: string,
-  options: SimulateOptions = {},
-): Promise<SimulationReport> {
-  const sim = new PolicySimulator(from, to, options);
-  await feedFile(sim, path, options.onProgress);
   return sim.report();
 }

@@ -6,8 +6,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { TfError } from "../core/errors.js";
+import { moduleDir } from "../core/module-dir.js";
 
 export type ArtifactKind = "wasm" | "zkey" | "vkey.json" | "r1cs";
 
@@ -45,12 +45,6 @@ export function useCircuitsDir(dir: string | undefined): void {
   override = dir === undefined ? undefined : resolve(dir);
   checksumCache = undefined;
   vkeyCache.clear();
-}
-
-function moduleDir(): string {
-  // ESM has import.meta.url; the CJS build has __dirname. Either way: where this file lives.
-  if (typeof __dirname !== "undefined") return __dirname;
-  return dirname(fileURLToPath(import.meta.url));
 }
 
 /** circuits/: $TF_CIRCUITS_DIR, else the nearest `circuits/checksums.json` above this module. */

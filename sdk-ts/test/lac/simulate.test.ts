@@ -7,11 +7,12 @@ import { runOperation } from "../../src/engine/index.js";
 import { compilePolicy } from "../../src/lac/compile.js";
 import {
   type ChangeKind,
+  feedText,
   PolicySimulator,
   SimulationReport,
-  simulateFile,
   simulateText,
 } from "../../src/lac/simulate.js";
+import { simulateFile } from "../../src/lac/simulate-parallel.js";
 import { CSV_COLUMNS, escapeHtml, simulationCsv, simulationHtml } from "../../src/lac/simulate-report.js";
 import { example } from "./fixtures.js";
 
@@ -183,6 +184,57 @@ describe("simulating analytics-export 1.0.0 → 2.0.0 over the shipped history",
       [2, "TF_LAC_TOO_LARGE"],
       [4, "TF_LAC_TOO_LARGE"],
     ]);
+  });
+});
+
+describe("a history read in parts and absorbed in order (how threads share a file)", () => {
+  const strip = (r: SimulationReport) => ({ ...r, durationMs: 0, queriesPerSecond: 0 });
+  /** Cuts the text after whole lines into `parts` pieces and reads each with its own simulator. */
+  const inParts = (text: string, parts: number, options = {}) => {
+    const lines = text.split("\n");
+    const per = Math.ceil(lines.length / parts);
+    const sims = [];
+    for (let k = 0; k < parts; k++) {
+      const piece = lines.slice(k * per, (k + 1) * per);
+      const sim = new PolicySimulator(from, to, options);
+      feedText(sim, piece.join("\n"));
+      sims.push({ sim, lines: piece.length });
+    }
+    const [first, ...rest] = sims;
+    let offset = first!.lines;
+    for (const { sim, lines: n } of rest) {
+      if (!first!.sim.absorb(sim.state(), offset)) return undefined;
+      offset += n;
+    }
+    return first!.sim.report();
+  };
+
+  it("gives exactly the report of one reader: counts, examples in file order, line numbers, invalid lines", () => {
+    // ids dropped from every 5th query: their examples are line numbers, which must be shifted
+    const text = HISTORY.split("\n")
+      .map((l, i) => (i % 5 === 0 ? l.replace(/"id":"q-\d{7}",?/, "") : l))
+      .join("\n");
+    const whole = simulateText(from, to, text, { examplesPerGroup: 3, maxInvalidListed: 3 });
+    expect(whole.groups.some((g) => g.examples.some((e) => e.startsWith("line:")))).toBe(true);
+    for (const parts of [2, 3, 7]) {
+      const r = inParts(text, parts, { examplesPerGroup: 3, maxInvalidListed: 3 });
+      expect(strip(r!)).toEqual(strip(whole));
+    }
+  });
+
+  it("refuses to absorb when the teams of all parts exceed the distinct-value cap (order decides the folding)", () => {
+    const teams = new Set(simulateText(from, to, HISTORY).byTeam.map((g) => g.key));
+    expect(teams.size).toBeGreaterThan(2);
+    expect(inParts(HISTORY, 3, { maxDistinct: teams.size })).toBeDefined();
+    expect(inParts(HISTORY, 3, { maxDistinct: teams.size - 1 })).toBeUndefined();
+  });
+
+  it("a file read from source runs on one thread, whatever is asked, with the same report", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tf-sim-"));
+    const file = join(dir, "h.jsonl");
+    writeFileSync(file, HISTORY);
+    const r = await simulateFile(from, to, file, { threads: 3 });
+    expect(strip(r)).toEqual(strip(simulateText(from, to, HISTORY)));
   });
 });
 

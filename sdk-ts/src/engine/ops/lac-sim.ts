@@ -3,7 +3,8 @@ import { z } from "zod";
 import { TfError } from "../../core/errors.js";
 import { type CompiledPolicy, compilePolicy, type SourceInput } from "../../lac/index.js";
 import { loadRedTeamCorpus, RedTeamCase, RedTeamReport, runRedTeam } from "../../lac/redteam.js";
-import { SimulationReport, simulateFile, simulateText } from "../../lac/simulate.js";
+import { SimulationReport, simulateText } from "../../lac/simulate.js";
+import { simulateFile } from "../../lac/simulate-parallel.js";
 import { simulationHtml } from "../../lac/simulate-report.js";
 import { defineOperation } from "../operation.js";
 import { decode, Encoding } from "./lac-inputs.js";
@@ -42,6 +43,15 @@ export const lacSimulateOp = defineOperation({
       .boolean()
       .default(false)
       .describe("also return the report as one self-contained HTML page (notebooks display it)"),
+    threads: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "threads reading historyFile (default: one per core, at most 4, for files of 16 MiB or more); the report does not depend on it",
+      ),
   }),
   output: SimulationReport.extend({
     html: z.string().optional().describe("the self-contained HTML report, when requested"),
@@ -66,7 +76,7 @@ export const lacSimulateOp = defineOperation({
     };
     const report =
       input.historyFile !== undefined
-        ? await simulateFile(from, to, input.historyFile, options)
+        ? await simulateFile(from, to, input.historyFile, { ...options, threads: input.threads })
         : await simulateText(from, to, input.history!, options);
     return input.html ? { ...report, html: simulationHtml(report) } : report;
   },
