@@ -90,9 +90,10 @@ let generation = 0;
  * first malformed edge (or seed) index. Node ids are non-empty strings or integers; 1 and "1"
  * are different nodes.
  *
- * One pass over the edges interns ids (integer ids in 0..4·E by direct indexing with a
- * generation stamp, any other id through a Map), counts degrees for the CSR and, when the
- * component size is wanted, unites endpoints (union-find, path halving, union by size).
+ * Passes over compact arrays, each a tight loop: the edges are read once to intern their ids
+ * (integer ids in 0..4·E by direct indexing with a generation stamp, inline; any other id through
+ * a Map) into endpoint arrays; then, only for the metrics wanted, union-find (path halving, union
+ * by size) for the component size, and a CSR adjacency for degrees and seed distances.
  */
 export function graphMetrics(graph: GraphInput, wanted: ReadonlySet<GraphMetric>): GraphMetrics {
   checkGraphShape(graph);
@@ -100,11 +101,9 @@ export function graphMetrics(graph: GraphInput, wanted: ReadonlySet<GraphMetric>
   const seedsIn = graph.seeds as readonly unknown[] | undefined;
   const m = edges.length;
   const nSeeds = seedsIn === undefined ? 0 : seedsIn.length;
-  const bound = 2 * m + nSeeds; // most nodes there can be
   const wantComponents = wanted.has("componentSize");
   const wantDegrees = wanted.has("maxDegree") || wanted.has("edgeCount");
   const wantPath = wanted.has("pathLength") && nSeeds > 0;
-  const wantCsr = wantDegrees || wantPath;
 
   const directSize = 4 * m + 1024;
   const direct = scratch(S_DIRECT, directSize);
@@ -121,108 +120,57 @@ export function graphMetrics(graph: GraphInput, wanted: ReadonlySet<GraphMetric>
   }
   let map: Map<NodeId, number> | undefined;
   let count = 0;
-  const src = scratch(S_SRC, m);
-  const dst = scratch(S_DST, m);
-  const parent = wantComponents ? scratch(S_PARENT, bound) : undefined;
-  const size = wantComponents ? scratch(S_SIZE, bound) : undefined;
-  // degree counts at offsets[id + 1]; zeroed as ids are created
-  const offsets = wantCsr ? scratch(S_OFFSETS, bound + 1) : undefined;
-  if (offsets !== undefined) offsets[0] = 0;
-  let best = 0;
-
-  const intern = (v: NodeId): number => {
-    let x: number;
-    if (typeof v === "number" && v >= 0 && v < directSize) {
+  /** The compact index of a node id; -1 when it is not an id. */
+  const intern = (v: unknown): number => {
+    // the common case first: an integer id small enough to index the direct table
+    if (typeof v === "number" && v >= 0 && v < directSize && (v | 0) === v) {
       if (stamp[v] === gen) return direct[v]!;
       stamp[v] = gen;
-      x = count++;
-      direct[v] = x;
-    } else {
-      if (map === undefined) map = new Map();
-      const got = map.get(v);
-      if (got !== undefined) return got;
+      direct[v] = count;
+      return count++;
+    }
+    if (!isId(v)) return -1;
+    map ??= new Map();
+    let x = map.get(v);
+    if (x === undefined) {
       x = count++;
       map.set(v, x);
     }
-    if (parent !== undefined) {
-      parent[x] = x;
-      size![x] = 1;
-    }
-    if (offsets !== undefined) offsets[x + 1] = 0;
     return x;
   };
+  const src = scratch(S_SRC, m);
+  const dst = scratch(S_DST, m);
   for (let i = 0; i < m; i++) {
     const e = edges[i] as unknown[];
-    if (!Array.isArray(e) || e.length !== 2 || !isId(e[0]) || !isId(e[1]))
-      throw bad(
-        `request.graph.edges[${i}] must be a pair [u, v] of node ids (non-empty strings or integers); found ${short(e)}`,
-        { edge: i },
-      );
-    const a = intern(e[0]);
-    const b = intern(e[1]);
+    if (!Array.isArray(e) || e.length !== 2) throw badEdge(i, e);
+    const u = e[0];
+    const v = e[1];
+    const a = intern(u);
+    const b = intern(v);
+    if (a < 0 || b < 0) throw badEdge(i, e);
     src[i] = a;
     dst[i] = b;
-    if (a === b) continue;
-    if (offsets !== undefined) {
-      offsets[a + 1]!++;
-      offsets[b + 1]!++;
-    }
-    if (parent !== undefined) {
-      let ra = a;
-      while (parent[ra] !== ra) {
-        const gp = parent[parent[ra]!]!;
-        parent[ra] = gp;
-        ra = gp;
-      }
-      let rb = b;
-      while (parent[rb] !== rb) {
-        const gp = parent[parent[rb]!]!;
-        parent[rb] = gp;
-        rb = gp;
-      }
-      if (ra !== rb) {
-        if (size![ra]! < size![rb]!) {
-          const t = ra;
-          ra = rb;
-          rb = t;
-        }
-        parent[rb] = ra;
-        const s = size![ra]! + size![rb]!;
-        size![ra] = s;
-        if (s > best) best = s;
-      }
-    }
   }
   let seeds: Int32Array | undefined;
   if (seedsIn !== undefined) {
     seeds = scratch(S_SEEDS, nSeeds);
     for (let i = 0; i < nSeeds; i++) {
       const s = seedsIn[i];
-      if (!isId(s))
+      const x = intern(s);
+      if (x < 0)
         throw bad(
           `request.graph.seeds[${i}] must be a node id (a non-empty string or an integer); found ${short(s)}`,
           { seed: i },
         );
-      seeds[i] = intern(s);
+      seeds[i] = x;
     }
   }
   const n = count;
   const out: GraphMetrics = {};
   if (wanted.has("nodeCount")) out.nodeCount = n;
-  if (wantComponents) out.componentSize = n === 0 ? 0 : Math.max(best, 1);
-  if (offsets !== undefined) {
-    for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
-    const adj = scratch(S_ADJ, offsets[n]!);
-    const fill = scratch(S_MARK, n);
-    fill.set(offsets.subarray(0, n));
-    for (let i = 0; i < m; i++) {
-      const a = src[i]!;
-      const b = dst[i]!;
-      if (a === b) continue;
-      adj[fill[a]!++] = b;
-      adj[fill[b]!++] = a;
-    }
-    const csr = { offsets, adj };
+  if (wantComponents) out.componentSize = largestComponent(n, m, src, dst);
+  if (wantDegrees || wantPath) {
+    const csr = adjacency(n, m, src, dst);
     if (wantDegrees) {
       const { maxDegree, edgeCount } = distinctDegrees(n, csr);
       if (wanted.has("maxDegree")) out.maxDegree = maxDegree;
@@ -232,6 +180,71 @@ export function graphMetrics(graph: GraphInput, wanted: ReadonlySet<GraphMetric>
   }
   if (wanted.has("pathLength") && !wantPath) out.pathLength = undefined;
   return out;
+}
+
+const badEdge = (i: number, e: unknown): TfError =>
+  bad(
+    `request.graph.edges[${i}] must be a pair [u, v] of node ids (non-empty strings or integers); found ${short(e)}`,
+    { edge: i },
+  );
+
+/** Nodes in the largest connected component: union-find, path halving, union by size. */
+function largestComponent(n: number, m: number, src: Int32Array, dst: Int32Array): number {
+  if (n === 0) return 0;
+  const parent = scratch(S_PARENT, n);
+  const size = scratch(S_SIZE, n).fill(1, 0, n);
+  for (let x = 0; x < n; x++) parent[x] = x;
+  let best = 1;
+  for (let i = 0; i < m; i++) {
+    let ra = src[i]!;
+    while (parent[ra] !== ra) {
+      const gp = parent[parent[ra]!]!;
+      parent[ra] = gp;
+      ra = gp;
+    }
+    let rb = dst[i]!;
+    while (parent[rb] !== rb) {
+      const gp = parent[parent[rb]!]!;
+      parent[rb] = gp;
+      rb = gp;
+    }
+    if (ra !== rb) {
+      if (size[ra]! < size[rb]!) {
+        const t = ra;
+        ra = rb;
+        rb = t;
+      }
+      parent[rb] = ra;
+      const s = size[ra]! + size[rb]!;
+      size[ra] = s;
+      if (s > best) best = s;
+    }
+  }
+  return best;
+}
+
+/** CSR adjacency of the undirected graph, self-loops left out (duplicates kept). */
+function adjacency(n: number, m: number, src: Int32Array, dst: Int32Array): Csr {
+  const offsets = scratch(S_OFFSETS, n + 1).fill(0, 0, n + 1);
+  for (let i = 0; i < m; i++) {
+    const a = src[i]!;
+    const b = dst[i]!;
+    const notLoop = a === b ? 0 : 1;
+    offsets[a + 1]! += notLoop;
+    offsets[b + 1]! += notLoop;
+  }
+  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
+  const adj = scratch(S_ADJ, offsets[n]!);
+  const fill = scratch(S_MARK, n);
+  fill.set(offsets.subarray(0, n));
+  for (let i = 0; i < m; i++) {
+    const a = src[i]!;
+    const b = dst[i]!;
+    if (a === b) continue;
+    adj[fill[a]!++] = b;
+    adj[fill[b]!++] = a;
+  }
+  return { offsets, adj };
 }
 
 function short(v: unknown): string {
@@ -244,19 +257,22 @@ interface Csr {
   adj: Int32Array;
 }
 
-/** Distinct-neighbour degrees with a stamp array (no sorting); edges = sum / 2. */
+/**
+ * Distinct-neighbour degrees with a stamp array (no sorting); edges = sum / 2. Branch-free inner
+ * loop: whether a neighbour is new is data, not control flow (random graphs mispredict it).
+ */
 function distinctDegrees(n: number, { offsets, adj }: Csr): { maxDegree: number; edgeCount: number } {
   const stamp = scratch(S_MARK, n).fill(-1, 0, n);
   let maxDegree = 0;
   let total = 0;
   for (let v = 0; v < n; v++) {
     let d = 0;
-    for (let j = offsets[v]!; j < offsets[v + 1]!; j++) {
+    const end = offsets[v + 1]!;
+    for (let j = offsets[v]!; j < end; j++) {
       const w = adj[j]!;
-      if (stamp[w] !== v) {
-        stamp[w] = v;
-        d++;
-      }
+      const x = stamp[w]! ^ v;
+      d += (x | -x) >>> 31; // 1 unless w was already counted for v
+      stamp[w] = v;
     }
     total += d;
     if (d > maxDegree) maxDegree = d;
@@ -264,10 +280,14 @@ function distinctDegrees(n: number, { offsets, adj }: Csr): { maxDegree: number;
   return { maxDegree, edgeCount: total / 2 };
 }
 
-/** Multi-source BFS from the seeds: the largest distance to any node they reach. */
+/**
+ * Multi-source BFS from the seeds: the largest distance to any node they reach (that of the last
+ * node queued, as BFS queues nodes by distance). Branch-free inner loop: an unseen neighbour
+ * (dist −1) gets its distance and is queued by arithmetic on the sign bit.
+ */
 function eccentricity(n: number, { offsets, adj }: Csr, seeds: Int32Array, nSeeds: number): number {
   const dist = scratch(S_MARK, n).fill(-1, 0, n);
-  const queue = scratch(S_QUEUE, n);
+  const queue = scratch(S_QUEUE, n + 1); // one slot past the last node: the loop writes before it counts
   let head = 0;
   let tail = 0;
   for (let i = 0; i < nSeeds; i++) {
@@ -277,18 +297,18 @@ function eccentricity(n: number, { offsets, adj }: Csr, seeds: Int32Array, nSeed
       queue[tail++] = s;
     }
   }
-  let far = 0;
   while (head < tail) {
     const v = queue[head++]!;
     const dv = dist[v]! + 1;
-    for (let j = offsets[v]!; j < offsets[v + 1]!; j++) {
+    const end = offsets[v + 1]!;
+    for (let j = offsets[v]!; j < end; j++) {
       const w = adj[j]!;
-      if (dist[w] === -1) {
-        dist[w] = dv;
-        if (dv > far) far = dv;
-        queue[tail++] = w;
-      }
+      const d = dist[w]!;
+      const unseen = d >>> 31; // 1 when d is -1
+      dist[w] = d + ((dv - d) & -unseen);
+      queue[tail] = w;
+      tail += unseen;
     }
   }
-  return far;
+  return tail === 0 ? 0 : dist[queue[tail - 1]!]!;
 }

@@ -60,6 +60,22 @@ describe("graph metrics", () => {
     );
   });
 
+  it("compute any subset of the metrics alike, for ids mixing small, negative, large integers and strings", () => {
+    const mixed = (x: number): number | string =>
+      x % 4 === 0 ? x : x % 4 === 1 ? -x : x % 4 === 2 ? `s${x}` : x * 1e7;
+    fc.assert(
+      fc.property(graphArb, fc.subarray([...GRAPH_METRICS]), ({ edges, seeds }, subset) => {
+        const g = { edges: edges.map(([u, v]) => [mixed(u), mixed(v)] as const), seeds: seeds?.map(mixed) };
+        const all = graphMetrics(g, ALL);
+        const some = graphMetrics(g, new Set(subset));
+        expect(Object.keys(some).sort()).toEqual([...subset].sort());
+        for (const k of subset) expect(some[k]).toBe(all[k]);
+        expect(all).toEqual(reference(edges, seeds));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("agree with graphology for string ids and for sparse large integer ids", () => {
     fc.assert(
       fc.property(graphArb, fc.integer({ min: 1, max: 1e9 }), ({ edges, seeds }, scale) => {
