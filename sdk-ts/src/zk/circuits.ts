@@ -45,6 +45,7 @@ export function useCircuitsDir(dir: string | undefined): void {
   override = dir === undefined ? undefined : resolve(dir);
   checksumCache = undefined;
   vkeyCache.clear();
+  artifactCache.clear();
 }
 
 /** circuits/: $TF_CIRCUITS_DIR, else the nearest `circuits/checksums.json` above this module. */
@@ -101,10 +102,25 @@ export function circuitSha256(circuit: string): string {
   return checksums().files[`artifacts/${circuit}.zkey`]!;
 }
 
-/** Reads one artifact and checks its SHA-256 against checksums.json. */
+/** Verified proving artifacts (wasm, zkey) kept for the next proof: reading and hashing them cost ~40 ms. */
+const artifactCache = new Map<string, Uint8Array>();
+const CACHED_KINDS: ReadonlySet<ArtifactKind> = new Set(["wasm", "zkey"]);
+
+/**
+ * Reads one artifact and checks its SHA-256 against checksums.json. The proving artifacts are
+ * read and checked once per process, then served from memory.
+ */
 export function loadArtifact(circuit: string, kind: ArtifactKind): Uint8Array {
   circuitInfo(circuit);
-  return loadFile(`artifacts/${circuit}.${kind}`);
+  const rel = `artifacts/${circuit}.${kind}`;
+  if (!CACHED_KINDS.has(kind)) return loadFile(rel);
+  const key = `${circuitsDir()}\0${rel}`;
+  let data = artifactCache.get(key);
+  if (data === undefined) {
+    data = loadFile(rel);
+    artifactCache.set(key, data);
+  }
+  return data;
 }
 
 /** Reads a file listed in checksums.json (path relative to circuits/) and checks its SHA-256. */

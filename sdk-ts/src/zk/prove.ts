@@ -4,7 +4,7 @@
  * sum to a value satisfying the statement. The statement is checked before anything is proven.
  */
 import { TfError } from "../core/errors.js";
-import { circuitSha256, loadArtifact, snarkjs } from "./circuits.js";
+import { circuitSha256, circuitsDir, loadArtifact, snarkjs } from "./circuits.js";
 import {
   AGGREGATE_SLOTS,
   bucketize,
@@ -81,14 +81,46 @@ export async function proveGroth16(
   return (await groth16(circuit, input)).file;
 }
 
+interface WitnessCalculator {
+  calculateWTNSBin(input: Record<string, unknown>, sanityCheck?: boolean): Promise<Uint8Array>;
+}
+
+/**
+ * One witness calculator per circuit (circom_runtime, as snarkjs's fullProve uses it): compiling
+ * the circuit's WebAssembly costs ~150 ms, so it is done once per process. A calculator is one
+ * WebAssembly instance and not re-entrant: its calls are queued.
+ */
+const calculators = new Map<string, { wc: Promise<WitnessCalculator>; queue: Promise<unknown> }>();
+
+async function witness(circuit: string, input: Record<string, unknown>): Promise<Uint8Array> {
+  const key = `${circuitsDir()}\0${circuit}`;
+  let entry = calculators.get(key);
+  if (!entry) {
+    const wasm = loadArtifact(circuit, "wasm");
+    const wc = import("circom_runtime").then(
+      (m) => m.WitnessCalculatorBuilder(wasm) as Promise<WitnessCalculator>,
+    );
+    // a failed build is not kept: the next proof tries again
+    wc.catch(() => calculators.delete(key));
+    entry = { wc, queue: Promise.resolve() };
+    calculators.set(key, entry);
+  }
+  const e = entry;
+  const run = e.queue.then(async () => (await e.wc).calculateWTNSBin(input));
+  e.queue = run.catch(() => undefined);
+  return run;
+}
+
 async function groth16(circuit: string, input: Record<string, unknown>): Promise<{ file: Groth16ProofFile }> {
-  const wasm = loadArtifact(circuit, "wasm");
   const zkey = loadArtifact(circuit, "zkey");
   const s = await snarkjs();
-  const { proof, publicSignals } = (await s.groth16.fullProve(
-    input as never,
-    { type: "mem", data: wasm } as never,
+  const wtns = await witness(circuit, input);
+  const { proof, publicSignals } = (await s.groth16.prove(
     { type: "mem", data: zkey } as never,
+    {
+      type: "mem",
+      data: wtns,
+    } as never,
   )) as { proof: Groth16Proof & Record<string, unknown>; publicSignals: string[] };
   return {
     file: {

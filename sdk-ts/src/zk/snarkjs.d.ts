@@ -7,10 +7,20 @@ declare module "snarkjs" {
       zkey: unknown,
       logger?: unknown,
     ): Promise<{ proof: unknown; publicSignals: string[] }>;
+    prove(
+      zkey: unknown,
+      witness: unknown,
+      logger?: unknown,
+    ): Promise<{ proof: unknown; publicSignals: string[] }>;
     verify(vk: unknown, publicSignals: unknown, proof: unknown, logger?: unknown): Promise<boolean>;
   };
   export const zKey: {
     verifyFromR1cs(r1cs: unknown, ptau: unknown, zkey: unknown, logger?: unknown): Promise<boolean>;
   };
   export const curves: { getCurveFromName(name: string): Promise<unknown> };
+}
+
+// circom_runtime (the witness calculator snarkjs uses) ships no type declarations either.
+declare module "circom_runtime" {
+  export function WitnessCalculatorBuilder(code: Uint8Array, options?: unknown): Promise<unknown>;
 }

@@ -35,6 +35,20 @@ describe("proveOverlap", () => {
     await expect(verifyOverlap(p, { statement: { op: "le", k: 2 } })).resolves.toMatchObject({ proofs: 3 });
   }, 60_000);
 
+  it("proofs in flight at once share the circuit's witness calculator and each one verifies", async () => {
+    // Two bucket proofs with two lanes plus a second overlap proof at the same time: three
+    // witnesses of bucket_8 requested concurrently from one (non-re-entrant) calculator.
+    const input = { a, b, saltA: 5n, saltB: 6n, statement: { op: "eq", c: 2 } as const, layout };
+    const other = { ...input, b: [a[1]!, ...b.slice(2)], statement: { op: "eq", c: 1 } as const };
+    const [p, q] = await Promise.all([
+      proveOverlap(input, { concurrency: 2 }),
+      proveOverlap(other, { concurrency: 2 }),
+    ]);
+    await expect(verifyOverlap(p, { statement: input.statement })).resolves.toMatchObject({ proofs: 3 });
+    await expect(verifyOverlap(q, { statement: other.statement })).resolves.toMatchObject({ proofs: 3 });
+    expect(q.commitB).toEqual(commitSet(other.b, "b", 6n, layout));
+  }, 120_000);
+
   it("refuses a false statement before proving anything", async () => {
     const input = { a, b, saltA: 11n, saltB: 22n, layout };
     expect(await code(proveOverlap({ ...input, statement: { op: "le", k: 1 } }))).toBe(
