@@ -20,7 +20,7 @@ import {
   type VerificationKey,
   verificationKey,
 } from "./circuits.js";
-import { withCurve } from "./curve.js";
+import { type JobBuffer, PairingKit, type WasmArg, type WasmOp, withCurve } from "./curve.js";
 import { type Groth16ProofFile, parseGroth16ProofFile } from "./groth16-types.js";
 
 const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -44,27 +44,76 @@ function f2pow(a: Fp2, e: bigint): Fp2 {
 const XI: Fp2 = [9n, 1n];
 const PSI_X = f2pow(XI, (P - 1n) / 3n);
 const PSI_Y = f2pow(XI, (P - 1n) / 2n);
-function psi(x: Fp2, y: Fp2): [Fp2, Fp2] {
-  return [f2mul([x[0], mod(-x[1])], PSI_X), f2mul([y[0], mod(-y[1])], PSI_Y)];
+
+/** Sizes in bytes: Fp2, G2 Jacobian, the subgroup check's constants and scratch space. */
+const F2 = 64;
+const G2J = 3 * F2;
+const CONSTS = 2 * F2 + 8;
+const SCRATCH = 6 * G2J;
+
+/** Constants of the subgroup check in the module's form: ψ's x and y factors (Montgomery), u (LE). */
+function subgroupConsts(curve: Bn128Curve): Uint8Array {
+  const F = (curve as unknown as { F2: { fromObject(o: bigint[]): Uint8Array } }).F2;
+  const out = new Uint8Array(CONSTS);
+  out.set(F.fromObject(PSI_X), 0);
+  out.set(F.fromObject(PSI_Y), F2);
+  let u = BN_U;
+  for (let i = 0; i < 8; i++, u >>= 8n) out[2 * F2 + i] = Number(u & 0xffn);
+  return out;
 }
 
 /**
  * G2 membership for BN curves (El Housni, Guillevic, Piellard, ePrint 2022/348, §3 and §5.1):
- *   [r]Q = O  <=>  [u+1]Q + ψ([u]Q) + ψ²([u]Q) = ψ³([2u]Q)
- * One 63-bit scalar multiplication instead of a 254-bit one.
+ *   [r]Q = O  <=>  [u+1]Q + ψ([u]Q) + ψ²([u]Q) - ψ³([2u]Q) = O
+ * One 63-bit scalar multiplication instead of a 254-bit one, all in wasm. ψ works on Jacobian
+ * coordinates directly: conjugation is a field automorphism, so
+ *   ψ(X, Y, Z) = (conj(X)·ψx, conj(Y)·ψy, conj(Z)).
+ * Buffers: q (the point, Jacobian), k (subgroupConsts), t (SCRATCH bytes), d (the G2J-byte result,
+ * the point at infinity exactly when q is in G2; q itself must not be infinity).
  */
+function subgroupOps(q: WasmArg, k: number, t: number, d: WasmArg): WasmOp[] {
+  const at = (o: number): WasmArg => [t, o * G2J];
+  const psi = (src: number, dst: number): WasmOp[] => {
+    const s = (i: number): WasmArg => [t, src * G2J + i * F2];
+    const r = (i: number): WasmArg => [t, dst * G2J + i * F2];
+    return [
+      ["f2m_conjugate", s(0), r(0)],
+      ["f2m_mul", r(0), [k, 0], r(0)],
+      ["f2m_conjugate", s(1), r(1)],
+      ["f2m_mul", r(1), [k, F2], r(1)],
+      ["f2m_conjugate", s(2), r(2)],
+    ];
+  };
+  // slots: 0 [u]Q, 1 ψ([u]Q), 2 ψ²([u]Q), 3 and 4 the running sum, 5 [2u]Q then its ψ's (via 1, 2)
+  return [
+    ["g2m_timesScalar", q, [k, 2 * F2], 8, at(0)],
+    ["g2m_add", at(0), q, at(3)],
+    ...psi(0, 1),
+    ["g2m_add", at(3), at(1), at(4)],
+    ...psi(1, 2),
+    ["g2m_add", at(4), at(2), at(3)],
+    ["g2m_double", at(0), at(5)],
+    ...psi(5, 1),
+    ...psi(1, 2),
+    ...psi(2, 1),
+    ["g2m_sub", at(3), at(1), d],
+  ];
+}
+
+/** G2 point in Jacobian form (ffjavascript decodes z = 1 points to 128-byte affine buffers). */
+function toJacobian(curve: Bn128Curve, p: Uint8Array): Uint8Array {
+  return (curve.G2 as unknown as { toJacobian(p: Uint8Array): Uint8Array }).toJacobian(p);
+}
+
+/** Subgroup check of one Jacobian G2 point (not infinity) in the main thread. */
 export function inG2(curve: Bn128Curve, q: Uint8Array): boolean {
-  const G2 = curve.G2;
-  const uq = G2.timesScalar(q, BN_U);
-  if (G2.isZero(uq)) return G2.isZero(q);
-  const [x, y] = G2.toObject(G2.toAffine(uq)) as bigint[][] as [Fp2, Fp2];
-  const p1 = psi(x, y);
-  const p2 = psi(...p1);
-  const u2 = G2.toObject(G2.toAffine(G2.add(uq, uq))) as bigint[][];
-  const p3 = psi(...psi(...psi(u2[0] as Fp2, u2[1] as Fp2)));
-  const pt = ([px, py]: [Fp2, Fp2]) => G2.fromObject([px, py, [1n, 0n]]);
-  const left = G2.add(G2.add(G2.add(uq, q), pt(p1)), pt(p2));
-  return G2.eq(left, pt(p3));
+  const kit = new PairingKit(curve);
+  const consts = subgroupConsts(curve);
+  return kit.sync((put, alloc) => {
+    const bases = [put(toJacobian(curve, q)), put(consts), alloc(SCRATCH), alloc(G2J)];
+    kit.run(bases, subgroupOps([0, 0], 1, 2, [3, 0]));
+    return kit.call("g2m_isZero", bases[3]!) !== 0;
+  });
 }
 
 export interface BatchOptions {
@@ -82,23 +131,34 @@ interface Prepared {
   index: number;
   key: string;
   vk: PreparedKey;
+  /** G1 affine. */
   a: Uint8Array;
+  /** G2 Jacobian (z = 1). */
   b: Uint8Array;
   c: Uint8Array;
   signals: bigint[];
+  /** B's line coefficients (bn128_prepareG2), filled in by the workers. */
+  preB?: Uint8Array;
+  /** First pass: r A (affine), computed by the workers with the r drawn up front. */
+  firstRa?: Uint8Array;
 }
 
 interface PreparedKey {
   alpha: Uint8Array;
-  beta: Uint8Array;
-  gamma: Uint8Array;
-  delta: Uint8Array;
+  /**
+   * beta, gamma, delta: an id (the point's coordinates) and the line coefficients, prepared once
+   * per point, not per batch. Keys share points (snarkjs takes alpha and beta from the powers of
+   * tau and gamma = the G2 generator): pairs with the same point are merged in a batch.
+   */
+  g2: { id: string; pre: Uint8Array }[];
   /** IC points, affine, concatenated (for the MSM). */
   ic: Uint8Array;
   nPublic: number;
 }
 
 const keyCache = new WeakMap<VerificationKey, PreparedKey>();
+/** Prepared verification-key G2 points by coordinates (a handful: one set per circuit at most). */
+const preparedG2 = new Map<string, Uint8Array>();
 
 function bad(index: number, message: string): TfError {
   return new TfError("TF_ZK_PROOF_MALFORMED", `Proof ${index}: ${message}`, { details: { index } });
@@ -118,6 +178,11 @@ function g1(curve: Bn128Curve, index: number, xyz: readonly string[]): Uint8Arra
   return curve.G1.toAffine(p);
 }
 
+/**
+ * Decodes an affine G2 point to the module's Jacobian form (z = 1), refusing points off the twist
+ * and, when `subgroup`, points outside the order-r subgroup (the batch runs that check in the
+ * curve's workers instead, with the same wasm operations).
+ */
 export function g2(
   curve: Bn128Curve,
   index: number,
@@ -132,23 +197,32 @@ export function g2(
   ]);
   if (!curve.G2.isValid(p) || curve.G2.isZero(p)) throw bad(index, "a G2 point is not on the twist curve");
   // The twist has a large cofactor: a point outside the order-r subgroup is refused.
-  if (subgroup && !inG2(curve, p)) throw bad(index, "a G2 point is not in the order-r subgroup");
-  return curve.G2.toAffine(p);
+  const q = toJacobian(curve, p);
+  if (subgroup && !inG2(curve, q)) throw bad(index, "a G2 point is not in the order-r subgroup");
+  return q;
 }
 
 function prepareKey(curve: Bn128Curve, vk: VerificationKey): PreparedKey {
   const hit = keyCache.get(vk);
   if (hit) return hit;
   const G1 = (o: string[]) => curve.G1.toAffine(curve.G1.fromObject(o.map(BigInt)));
-  const G2 = (o: string[][]) => curve.G2.toAffine(curve.G2.fromObject(o.map((c) => c.map(BigInt))));
+  const preG2 = (o: string[][]) => {
+    const id = o.map((c) => c.join(",")).join(";");
+    let pre = preparedG2.get(id);
+    if (!pre) {
+      pre = (curve as unknown as { prepareG2(q: Uint8Array): Uint8Array }).prepareG2(
+        toJacobian(curve, curve.G2.fromObject(o.map((c) => c.map(BigInt)))),
+      );
+      preparedG2.set(id, pre);
+    }
+    return { id, pre };
+  };
   const n8 = curve.G1.F.n8 * 2;
   const ic = new Uint8Array(n8 * vk.IC.length);
   for (const [i, p] of vk.IC.entries()) ic.set(G1(p), i * n8);
   const k: PreparedKey = {
     alpha: G1(vk.vk_alpha_1),
-    beta: G2(vk.vk_beta_2),
-    gamma: G2(vk.vk_gamma_2),
-    delta: G2(vk.vk_delta_2),
+    g2: [preG2(vk.vk_beta_2), preG2(vk.vk_gamma_2), preG2(vk.vk_delta_2)],
     ic,
     nPublic: vk.nPublic,
   };
@@ -156,9 +230,9 @@ function prepareKey(curve: Bn128Curve, vk: VerificationKey): PreparedKey {
   return k;
 }
 
-function scalarLE(buf: Uint8Array, offset: number, v: bigint): void {
+function scalarLE(buf: Uint8Array, offset: number, v: bigint, bytes = 32): void {
   let x = v;
-  for (let i = 0; i < 32; i++) {
+  for (let i = 0; i < bytes; i++) {
     buf[offset + i] = Number(x & 0xffn);
     x >>= 8n;
   }
@@ -168,17 +242,37 @@ function defaultRng(): bigint {
   return BigInt(`0x${randomBytes(16).toString("hex")}`);
 }
 
+interface Decoded {
+  prepared: Prepared[];
+  invalid: number[];
+  /** Every decoded proof's B (including those already known invalid): all are subgroup-checked. */
+  bs: { index: number; b: Uint8Array; item?: Prepared }[];
+}
+
 /**
- * Validates and decodes proofs: shape, field ranges, curve and subgroup membership
- * (TF_ZK_PROOF_MALFORMED). A proof for an unknown circuit, another setup (circuitSha256) or
- * with the wrong number of public signals can never verify: it is returned in `invalid`.
+ * Decodes proofs: shape, field ranges, curve membership (TF_ZK_PROOF_MALFORMED). A proof for an
+ * unknown circuit, another setup (circuitSha256) or with the wrong number of public signals can
+ * never verify: it is returned in `invalid`. G2 subgroup membership is checked by subgroupJobs.
  */
-async function prepare(
-  curve: Bn128Curve,
-  items: readonly unknown[],
-): Promise<{ prepared: Prepared[]; invalid: number[] }> {
+function decode(curve: Bn128Curve, items: readonly unknown[]): Decoded {
   const prepared: Prepared[] = [];
   const invalid: number[] = [];
+  const bs: Decoded["bs"] = [];
+  // Looked up once per circuit and batch (each lookup walks the file system for circuits/).
+  const keys = new Map<string, { vk: VerificationKey; sha: string } | undefined>();
+  const known = (circuit: string, sha: string): VerificationKey | undefined => {
+    if (!keys.has(circuit)) {
+      try {
+        circuitInfo(circuit);
+        keys.set(circuit, { vk: verificationKey(circuit), sha: circuitSha256(circuit) });
+      } catch (e) {
+        if (e instanceof TfError && e.code === "TF_ZK_ARTIFACT_CHECKSUM") throw e;
+        keys.set(circuit, undefined);
+      }
+    }
+    const k = keys.get(circuit);
+    return k && k.sha === sha ? k.vk : undefined;
+  };
   items.forEach((raw, index) => {
     const item = parseGroth16ProofFile(raw, { index });
     const signals = item.publicSignals.map((s) => {
@@ -187,15 +281,12 @@ async function prepare(
       return v;
     });
     const a = g1(curve, index, item.proof.pi_a);
-    const b = g2(curve, index, item.proof.pi_b, true);
+    const b = g2(curve, index, item.proof.pi_b, false);
     const c = g1(curve, index, item.proof.pi_c);
-    let vk: VerificationKey;
-    try {
-      circuitInfo(item.circuit);
-      if (circuitSha256(item.circuit) !== item.circuitSha256) throw new Error("other setup");
-      vk = verificationKey(item.circuit);
-    } catch (e) {
-      if (e instanceof TfError && e.code === "TF_ZK_ARTIFACT_CHECKSUM") throw e;
+    const slot: Decoded["bs"][number] = { index, b };
+    bs.push(slot);
+    const vk = known(item.circuit, item.circuitSha256);
+    if (!vk) {
       invalid.push(index);
       return;
     }
@@ -203,68 +294,235 @@ async function prepare(
       invalid.push(index);
       return;
     }
-    prepared.push({ index, key: item.circuit, vk: prepareKey(curve, vk), a, b, c, signals });
+    slot.item = { index, key: item.circuit, vk: prepareKey(curve, vk), a, b, c, signals };
+    prepared.push(slot.item);
   });
-  return { prepared, invalid };
+  return { prepared, invalid, bs };
 }
 
-/** One multi-pairing over the whole group; true when every proof in it verifies (w.h.p.). */
-async function batchHolds(curve: Bn128Curve, group: Prepared[], rng: () => bigint): Promise<boolean> {
-  if (group.length === 0) return true;
-  const G1 = curve.G1;
-  const n8 = G1.F.n8 * 2;
-  const args: Uint8Array[] = [];
-  const byKey = new Map<string, Prepared[]>();
-  for (const p of group) {
-    const list = byKey.get(p.key);
-    if (list) list.push(p);
-    else byKey.set(p.key, [p]);
+/**
+ * Sends the G2 points to the curve's workers in a few chunks; each chunk runs the subgroup check
+ * and bn128_prepareG2 for its points in one round trip. Each promise resolves (never rejects) to
+ * the indexes of its proofs whose B is outside G2, after filling in preB.
+ */
+function subgroupJobs(
+  curve: Bn128Curve,
+  kit: PairingKit,
+  bs: Decoded["bs"],
+  rs: Map<Prepared, bigint>,
+): Promise<number[]>[] {
+  const consts = subgroupConsts(curve);
+  const g1 = curve.G1.toAffine(curve.G1.g);
+  const chunk = Math.max(4, Math.ceil(bs.length / (3 * Math.max(1, kit.concurrency))));
+  const jobs: Promise<number[]>[] = [];
+  for (let s = 0; s < bs.length; s += chunk) {
+    const part = bs.slice(s, s + chunk);
+    const n = part.length;
+    const qs = new Uint8Array(n * G2J);
+    // r_j A_j too (proofs already known invalid get A = G1, r = 1: unused)
+    const as = new Uint8Array(n * 64);
+    const r16 = new Uint8Array(n * 16);
+    part.forEach((p, j) => {
+      qs.set(p.b, j * G2J);
+      as.set(p.item?.a ?? g1, j * 64);
+      scalarLE(r16, j * 16, (p.item && rs.get(p.item)) ?? 1n, 16);
+    });
+    // buffers: 0 points, 1 constants, 2 scratch, 3 results of the check, 4 prepared points,
+    // 5 A's, 6 r's, 7 r A (Jacobian), 8 r A (affine)
+    const buffers: JobBuffer[] = [qs, consts, SCRATCH, n * G2J, n * kit.preQSize, as, r16, n * 96, n * 64];
+    const ops: WasmOp[] = [];
+    for (let j = 0; j < n; j++) {
+      ops.push(...subgroupOps([0, j * G2J], 1, 2, [3, j * G2J]));
+      ops.push(["bn128_prepareG2", [0, j * G2J], [4, j * kit.preQSize]]);
+      ops.push(["g1m_timesScalarAffine", [5, j * 64], [6, j * 16], 16, [7, j * 96]]);
+    }
+    // never infinity: A has order r and 0 < r_j < r
+    ops.push(["g1m_batchToAffine", [7, 0], n, [8, 0]]);
+    const outputs = [
+      [3, n * G2J],
+      [4, n * kit.preQSize],
+      [8, n * 64],
+    ] as const;
+    jobs.push(
+      kit.job(buffers, ops, outputs).then(([ds, pre, ra]) => {
+        const outside: number[] = [];
+        part.forEach((p, j) => {
+          if (!curve.G2.isZero(ds!.slice(j * G2J, (j + 1) * G2J))) outside.push(p.index);
+          else if (p.item) {
+            p.item.preB = pre!.slice(j * kit.preQSize, (j + 1) * kit.preQSize);
+            p.item.firstRa = ra!.slice(j * 64, (j + 1) * 64);
+          }
+        });
+        return outside;
+      }),
+    );
   }
+  return jobs;
+}
+
+/**
+ * The batch equation's fixed side for one group: r_i A_i (affine) for each proof, and the
+ * per-key pairs (-(sum r_i) alpha, beta), (-sum r_i X_i, gamma), (-sum r_i C_i, delta),
+ * computed with synchronous wasm calls (MSMs included) in the main thread.
+ */
+function linearPart(
+  curve: Bn128Curve,
+  kit: PairingKit,
+  group: Prepared[],
+  r: bigint[],
+  withRa: boolean,
+): { ra: Uint8Array[]; vkPs: Uint8Array[]; vkQs: Uint8Array[] } {
+  const ra: Uint8Array[] = new Array(group.length);
+  const vkPs: Uint8Array[] = [];
+  const vkQs: Uint8Array[] = [];
+  const shared = new Map<string, { p: Uint8Array; pre: Uint8Array }>();
+  const G1 = curve.G1;
+  const byKey = new Map<string, number[]>();
+  group.forEach((p, i) => {
+    const list = byKey.get(p.key);
+    if (list) list.push(i);
+    else byKey.set(p.key, [i]);
+  });
   for (const list of byKey.values()) {
-    const vk = list[0]!.vk;
-    const rs = list.map(() => {
-      let r = rng() & ((1n << 128n) - 1n);
-      while (r === 0n) r = rng() & ((1n << 128n) - 1n);
-      return r;
-    });
-    // r_i A_i paired with B_i
-    for (const [i, p] of list.entries()) args.push(G1.timesScalar(p.a, rs[i]!), p.b);
-    // sum r_i C_i (one MSM)
-    const cs = new Uint8Array(n8 * list.length);
-    const cScalars = new Uint8Array(32 * list.length);
-    list.forEach((p, i) => {
-      cs.set(p.c, i * n8);
-      scalarLE(cScalars, i * 32, rs[i]!);
-    });
-    const cSum = await G1.multiExpAffine(cs, cScalars);
-    // sum r_i X_i = (sum r_i) IC_0 + sum_j (sum_i r_i s_ij) IC_j (one MSM over the key's IC)
-    const icScalars = new Uint8Array(32 * (vk.nPublic + 1));
+    const vk = group[list[0]!]!.vk;
+    const rs = list.map((gi) => r[gi]!);
     let rSum = 0n;
     for (const r of rs) rSum += r;
+    const icScalars = new Uint8Array(32 * (vk.nPublic + 1));
     scalarLE(icScalars, 0, rSum % R);
     for (let j = 0; j < vk.nPublic; j++) {
       let w = 0n;
-      list.forEach((p, i) => {
-        w += rs[i]! * p.signals[j]!;
+      list.forEach((gi, i) => {
+        w += rs[i]! * group[gi]!.signals[j]!;
       });
       scalarLE(icScalars, 32 * (j + 1), w % R);
     }
-    const xSum = await G1.multiExpAffine(vk.ic, icScalars);
-    args.push(G1.neg(G1.timesScalar(vk.alpha, rSum % R)), vk.beta);
-    args.push(G1.neg(xSum), vk.gamma);
-    args.push(G1.neg(cSum), vk.delta);
+    const n = list.length;
+    const as = new Uint8Array(64 * n);
+    const cs = new Uint8Array(64 * n);
+    const r16 = new Uint8Array(16 * n);
+    list.forEach((gi, i) => {
+      as.set(group[gi]!.a, 64 * i);
+      cs.set(group[gi]!.c, 64 * i);
+      scalarLE(r16, 16 * i, rs[i]!, 16);
+    });
+    const alphaScalar = new Uint8Array(32);
+    scalarLE(alphaScalar, 0, rSum % R);
+    const out = kit.sync((put, alloc, get) => {
+      const pA = put(as);
+      const pR = put(r16);
+      const jac = alloc(96 * n);
+      for (let i = 0; i < n; i++)
+        kit.call("g1m_timesScalarAffine", pA + 64 * i, pR + 16 * i, 16, jac + 96 * i);
+      // three more Jacobian slots: -(sum r) alpha, -sum r X, -sum r C
+      const t = alloc(96 * 3);
+      kit.call("g1m_timesScalarAffine", put(vk.alpha), put(alphaScalar), 32, t);
+      kit.call("g1m_multiexpAffine", put(vk.ic), put(icScalars), 32, vk.nPublic + 1, t + 96);
+      kit.call("g1m_multiexpAffine", put(cs), pR, 16, n, t + 192);
+      for (let k = 0; k < 3; k++) kit.call("g1m_neg", t + 96 * k, t + 96 * k);
+      // r_i A_i is never infinity (A_i has order r and 0 < r_i < r): one batched inversion
+      const aff = alloc(64 * n);
+      if (withRa) kit.call("g1m_batchToAffine", jac, n, aff);
+      return { aff: get(aff, 64 * n), t: get(t, 96 * 3) };
+    });
+    if (withRa)
+      list.forEach((gi, i) => {
+        ra[gi] = out.aff.slice(64 * i, 64 * (i + 1));
+      });
+    vk.g2.forEach(({ id, pre }, k) => {
+      const p = out.t.slice(96 * k, 96 * (k + 1));
+      const hit = shared.get(id);
+      // e(P1, Q) e(P2, Q) = e(P1 + P2, Q)
+      if (hit) hit.p = G1.add(hit.p, p);
+      else shared.set(id, { p, pre });
+    });
   }
-  return curve.pairingEq(...args);
+  for (const { p, pre } of shared.values()) {
+    const a = kit.g1Affine(p);
+    // e(O, Q) = 1: a pair with the point at infinity drops out
+    if (a) {
+      vkPs.push(a);
+      vkQs.push(pre);
+    }
+  }
+  return { ra, vkPs, vkQs };
 }
 
-async function locate(curve: Bn128Curve, group: Prepared[], rng: () => bigint, out: number[]): Promise<void> {
+/**
+ * One multi-pairing over the whole group; true when every proof in it verifies (w.h.p.).
+ * `ready` (first pass only) lists the subgroup jobs, in the order of the group: the Miller loops
+ * of each chunk run as soon as its prepared points arrive, while the workers prepare the next.
+ * Returns the indexes of proofs whose B is outside G2 instead, when there are any.
+ */
+async function batchHolds(
+  curve: Bn128Curve,
+  kit: PairingKit,
+  group: Prepared[],
+  r: bigint[],
+  ready?: Promise<number[]>[],
+): Promise<boolean | { outside: number[] }> {
+  // first pass: the workers compute r A along with B's preparation
+  const { ra, vkPs, vkQs } = linearPart(curve, kit, group, r, !ready);
+  let f = kit.millerProduct(vkPs, vkQs);
+  const outside: number[] = [];
+  let done = 0;
+  const step = async (job: Promise<number[]>) => {
+    outside.push(...(await job));
+    if (outside.length) return;
+    // every proof whose B is prepared by now (the jobs resolve in order of the group)
+    let end = done;
+    while (end < group.length && group[end]!.preB) end++;
+    if (end > done) {
+      const ps = ready ? group.slice(done, end).map((p) => p.firstRa!) : ra.slice(done, end);
+      f = kit.mulGt(
+        f,
+        kit.millerProduct(
+          ps,
+          group.slice(done, end).map((p) => p.preB!),
+        ),
+      );
+      done = end;
+    }
+  };
+  for (const job of ready ?? []) await step(job);
+  if (outside.length) return { outside };
+  await step(Promise.resolve([]));
+  return kit.finalExpIsOne(f);
+}
+
+/** Random nonzero 128-bit scalars, one per proof. */
+function draw(rng: () => bigint, n: number): bigint[] {
+  return Array.from({ length: n }, () => {
+    let r = rng() & ((1n << 128n) - 1n);
+    while (r === 0n) r = rng() & ((1n << 128n) - 1n);
+    return r;
+  });
+}
+
+async function holds(
+  curve: Bn128Curve,
+  kit: PairingKit,
+  group: Prepared[],
+  rng: () => bigint,
+): Promise<boolean> {
+  if (group.length === 0) return true;
+  return (await batchHolds(curve, kit, group, draw(rng, group.length))) === true;
+}
+
+async function locate(
+  curve: Bn128Curve,
+  kit: PairingKit,
+  group: Prepared[],
+  rng: () => bigint,
+  out: number[],
+): Promise<void> {
   if (group.length === 1) {
     out.push(group[0]!.index);
     return;
   }
   const mid = group.length >> 1;
   for (const half of [group.slice(0, mid), group.slice(mid)])
-    if (!(await batchHolds(curve, half, rng))) await locate(curve, half, rng, out);
+    if (!(await holds(curve, kit, half, rng))) await locate(curve, kit, half, rng, out);
 }
 
 /**
@@ -277,8 +535,21 @@ export async function verifyGroth16Batch(
 ): Promise<BatchResult> {
   const rng = opts.rng ?? defaultRng;
   return withCurve(async (curve) => {
-    const { prepared, invalid } = await prepare(curve, items);
-    if (!(await batchHolds(curve, prepared, rng))) await locate(curve, prepared, rng, invalid);
+    const kit = new PairingKit(curve);
+    const { prepared, invalid, bs } = decode(curve, items);
+    const r = draw(rng, prepared.length);
+    const jobs = subgroupJobs(curve, kit, bs, new Map(prepared.map((p, i) => [p, r[i]!])));
+    let ok: boolean | { outside: number[] };
+    if (prepared.length === 0) {
+      const outside = (await Promise.all(jobs)).flat();
+      ok = outside.length ? { outside } : true;
+    } else ok = await batchHolds(curve, kit, prepared, r, jobs);
+    if (ok !== true && ok !== false) {
+      // wait for every job, then name the first point outside G2
+      const outside = [...ok.outside, ...(await Promise.all(jobs)).flat()];
+      throw bad(Math.min(...outside), "a G2 point is not in the order-r subgroup");
+    }
+    if (!ok) await locate(curve, kit, prepared, rng, invalid);
     invalid.sort((x, y) => x - y);
     return { ok: invalid.length === 0, invalid };
   });

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { isTfError } from "../../src/core/errors.js";
+import { inG2, verifyGroth16Batch } from "../../src/zk/batch.js";
+import { type Bn128Curve, bn128 } from "../../src/zk/circuits.js";
+import { PairingKit, withCurve } from "../../src/zk/curve.js";
+import { goldenGroth16 } from "./golden/cases.js";
+import { type F2, twistPointsOutsideG2 } from "./twist.js";
+
+interface Low {
+  prepareG2(q: Uint8Array): Uint8Array;
+  prepareG1(p: Uint8Array): Uint8Array;
+  millerLoop(p: Uint8Array, q: Uint8Array): Uint8Array;
+  G2: { toJacobian(p: Uint8Array): Uint8Array; F: F2; b: Uint8Array };
+  F12: {
+    mul(a: Uint8Array, b: Uint8Array): Uint8Array;
+    one: Uint8Array;
+    eq(a: Uint8Array, b: Uint8Array): boolean;
+  };
+}
+describe("batch pairing pieces", () => {
+  it("the shared-squaring Miller product equals the product of the library's Miller loops", async () => {
+    await withCurve(async () => {
+      const curve = (await bn128()) as Bn128Curve & Low;
+      const kit = new PairingKit(curve);
+      const ps: Uint8Array[] = [];
+      const qs: Uint8Array[] = [];
+      let expected = curve.F12.one;
+      // 19 pairs: more than one group of the multi-Miller loop
+      for (let i = 1; i <= 19; i++) {
+        const p = curve.G1.toAffine(curve.G1.timesScalar(curve.G1.g, BigInt(1000 + 7 * i)));
+        const q = curve.G2.toJacobian(curve.G2.timesScalar(curve.G2.g, BigInt(31 * i + 5)));
+        const preQ = curve.prepareG2(q);
+        ps.push(p);
+        qs.push(preQ);
+        expected = curve.F12.mul(
+          expected,
+          curve.millerLoop(curve.prepareG1((curve.G1 as unknown as Low["G2"]).toJacobian(p)), preQ),
+        );
+      }
+      expect(curve.F12.eq(kit.millerProduct(ps, qs), expected)).toBe(true);
+      expect(curve.F12.eq(kit.millerProduct(ps.slice(1), qs.slice(1)), expected)).toBe(false);
+    });
+  });
+
+  it("the wasm subgroup check accepts G2 points and refuses twist points outside G2", async () => {
+    await withCurve(async () => {
+      const curve = (await bn128()) as Bn128Curve & Low;
+      for (const k of [1n, 2n, 123456789n, curve.r - 1n])
+        expect(inG2(curve, curve.G2.timesScalar(curve.G2.g, k))).toBe(true);
+      expect(inG2(curve, twistPointsOutsideG2(curve).next().value!)).toBe(false);
+    });
+  });
+
+  it("a batch refuses a proof whose B is outside G2, naming it (the check runs in the workers)", async () => {
+    const all = goldenGroth16().slice(0, 12);
+    const bad = await withCurve(async () => {
+      const curve = (await bn128()) as Bn128Curve & Low;
+      const p = twistPointsOutsideG2(curve).next().value!;
+      const [x, y] = (curve.G2.toObject(p) as bigint[][]).map((c) => c.map(String) as [string, string]);
+      return [x!, y!, ["1", "0"]] as [[string, string], [string, string], [string, string]];
+    });
+    const items = structuredClone(all);
+    items[7]!.proof.pi_b = bad;
+    try {
+      await verifyGroth16Batch(items);
+      expect.unreachable("the batch accepted a B outside G2");
+    } catch (e) {
+      expect(isTfError(e) && e.code).toBe("TF_ZK_PROOF_MALFORMED");
+      expect((e as Error).message).toMatch(/Proof 7: .*order-r subgroup/);
+    }
+    // the same batch without it verifies
+    expect(await verifyGroth16Batch(all)).toEqual({ ok: true, invalid: [] });
+  });
+});
