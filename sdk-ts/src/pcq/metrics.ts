@@ -11,15 +11,22 @@ import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { z } from "zod";
 import { TfError } from "../core/errors.js";
+import { Carver, withScratch } from "./buffers.js";
 import {
   type CsrIndex,
   cjsDefault,
   csrCodeUnitRanks,
   csrEdgeWeight,
   csrIndex,
+  csrIndexAnyOrder,
+  csrIndexIfBuilt,
+  csrPosition,
   type Graph,
   type GraphIndex,
   indexGraph,
+  isSimpleGraph,
+  nodeCodeUnitRanks,
+  nodePositions,
 } from "./graph.js";
 import { dijkstraDistances, kShortestSimplePathsCsr } from "./kpaths.js";
 
@@ -42,18 +49,52 @@ const closenessCentrality = cjsDefault(closenessMod);
 const { stronglyConnectedComponents } = components;
 
 /**
- * Connected (weakly, for directed graphs) components by BFS over the CSR index, already in
- * canonical order (each sorted by code units, then by size descending and first node): the
- * same sets as graphology-components' connectedComponents, which is far slower. Sorting node
- * ranks (precomputed code-unit order) instead of strings keeps canonicalization cheap.
+ * Connected (weakly, for directed graphs) components, already in canonical order (each sorted
+ * by code units, then by size descending and first node): the same sets as
+ * graphology-components' connectedComponents, which is far slower. With a CSR index already
+ * on the graph, a BFS over it; without one, union-find straight over the edge list (one pass
+ * and no index to build: a lone components call costs about half). Sorting node ranks
+ * (code-unit order) instead of strings keeps canonicalization cheap.
  */
-function weakComponents(g: CsrIndex): string[][] {
+function weakComponents(graph: Graph): string[][] {
+  const g = csrIndexIfBuilt(graph);
+  const nodes = g ? g.nodes : graph.nodes();
+  const n = nodes.length;
+  return withScratch(0, 4 * n, 0, (scratch) => {
+    const comp = scratch.i32(n); // node → component number
+    const work = scratch.i32(n); // BFS queue / union-find parents
+    let sizes: number[];
+    let rank: Int32Array;
+    if (g) {
+      sizes = labelByBfs(g, comp, work);
+      rank = csrCodeUnitRanks(g);
+    } else {
+      const position = nodePositions(nodes);
+      sizes = labelByUnionFind(graph, position, comp, work);
+      rank = nodeCodeUnitRanks(nodes, position);
+    }
+    // Walking nodes in code-unit order fills each component already sorted; the first node of
+    // a component in that walk is its smallest, so components compare by (size desc, that rank).
+    const byRank = scratch.i32(n); // rank → node
+    for (let v = 0; v < n; v++) byRank[rank[v]!] = v;
+    const firstRank = scratch.i32(n).fill(-1); // per component (at most n)
+    const groups: string[][] = sizes.map(() => []);
+    for (let r = 0; r < n; r++) {
+      const v = byRank[r]!;
+      const c = comp[v]!;
+      if (firstRank[c] === -1) firstRank[c] = r;
+      groups[c]!.push(nodes[v]!);
+    }
+    const order = Array.from({ length: sizes.length }, (_, i) => i);
+    order.sort((a, b) => sizes[b]! - sizes[a]! || firstRank[a]! - firstRank[b]!);
+    return order.map((c) => groups[c]!);
+  });
+}
+
+/** BFS labelling over the index (both directions when directed); returns component sizes. */
+function labelByBfs(g: CsrIndex, comp: Int32Array, queue: Int32Array): number[] {
   const n = g.nodes.length;
-  const rank = csrCodeUnitRanks(g);
-  const byRank = new Int32Array(n); // rank → node
-  for (let v = 0; v < n; v++) byRank[rank[v]!] = v;
-  const comp = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
+  comp.fill(-1);
   const { outStart, outAdj, inStart, inAdj, directed } = g;
   const sizes: number[] = [];
   for (let s = 0; s < n; s++) {
@@ -83,19 +124,48 @@ function weakComponents(g: CsrIndex): string[][] {
     }
     sizes.push(tail);
   }
-  // Walking nodes in code-unit order fills each component already sorted; the first node of a
-  // component in that walk is its smallest, so components compare by (size desc, that rank).
-  const groups: string[][] = sizes.map(() => []);
-  const firstRank = new Int32Array(sizes.length).fill(-1);
-  for (let r = 0; r < n; r++) {
-    const v = byRank[r]!;
-    const c = comp[v]!;
-    if (firstRank[c] === -1) firstRank[c] = r;
-    groups[c]!.push(g.nodes[v]!);
+  return sizes;
+}
+
+/**
+ * Union-find over the edge list (direction ignored); the root of each set is its smallest node
+ * number, so numbering roots in node order labels every node in one pass. Returns sizes.
+ */
+function labelByUnionFind(
+  graph: Graph,
+  position: Readonly<Record<string, number>>,
+  comp: Int32Array,
+  parent: Int32Array,
+): number[] {
+  const n = parent.length;
+  for (let v = 0; v < n; v++) parent[v] = v;
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const up = parent[parent[x]!]!; // path halving
+      parent[x] = up;
+      x = up;
+    }
+    return x;
+  };
+  graph.forEachEdge((_e, _a, s, t) => {
+    const a = find(position[s]!);
+    const b = find(position[t]!);
+    if (a < b) parent[b] = a;
+    else if (b < a) parent[a] = b;
+  });
+  const sizes: number[] = [];
+  for (let v = 0; v < n; v++) {
+    const r = find(v);
+    if (r === v) {
+      comp[v] = sizes.length;
+      sizes.push(1);
+    } else {
+      const c = comp[r]!; // r < v: already labelled
+      comp[v] = c;
+      sizes[c]!++;
+    }
   }
-  const order = Array.from({ length: sizes.length }, (_, i) => i);
-  order.sort((a, b) => sizes[b]! - sizes[a]! || firstRank[a]! - firstRank[b]!);
-  return order.map((c) => groups[c]!);
+  return sizes;
 }
 
 /**
@@ -119,7 +189,8 @@ function pagerank(
   if (n === 0) return new Float64Array(0);
   const { outStart, outAdj, outW } = g;
   const p = 1 / n;
-  const norm = new Float64Array(outAdj.length); // w / weighted out-degree
+  const buf = new Carver(outAdj.length + 2 * n, 0);
+  const norm = buf.f64(outAdj.length); // w / weighted out-degree
   const dangling: number[] = [];
   for (let v = 0; v < n; v++) {
     const a = outStart[v]!;
@@ -130,8 +201,8 @@ function pagerank(
     if (d === 0) dangling.push(v);
     for (let j = a; j < b; j++) norm[j] = (weighted ? outW[j]! : 1) / d;
   }
-  let x = new Float64Array(n).fill(p);
-  let last = new Float64Array(n);
+  let x = buf.f64(n).fill(p);
+  let last = buf.f64(n);
   for (let iter = 0; iter < maxIter; iter++) {
     const tmp = last;
     last = x;
@@ -336,10 +407,23 @@ export function computeMetric(graph: Graph, specInput: MetricSpec | MetricSpecIn
 }
 
 function compute(graph: Graph, spec: MetricSpec): MetricValue {
-  const nodes = csrIndex(graph).nodes; // cached with the index; never mutated
+  let nodeList: string[] | undefined;
+  const nodes = () => {
+    nodeList ??= graph.nodes(); // graph order, as the CSR index's (no index built for it)
+    return nodeList;
+  };
   switch (spec.metric) {
     case "degree": {
-      const g = csrIndex(graph);
+      if (isSimpleGraph(graph)) {
+        // graphology keeps degree counters: no index needed (the same values as below).
+        const values: Record<string, number> = Object.create(null);
+        graph.forEachNode((node) => {
+          values[node] = graph.degree(node);
+        });
+        checkedFinite.add(values);
+        return { kind: "node-values", values };
+      }
+      const g = csrIndexAnyOrder(graph);
       const deg = new Float64Array(g.nodes.length);
       for (let v = 0; v < deg.length; v++)
         deg[v] = g.outStart[v + 1]! - g.outStart[v]! + (g.directed ? g.inStart[v + 1]! - g.inStart[v]! : 0);
@@ -351,23 +435,25 @@ function compute(graph: Graph, spec: MetricSpec): MetricValue {
         getEdgeWeight: spec.params.weighted ? "weight" : null,
       });
       return nodeValues(
-        nodes,
-        nodes.map((n) => r[n]!),
+        nodes(),
+        nodes().map((n) => r[n]!),
       );
     }
     case "closeness": {
       if (!spec.params.weighted) {
         const r = closenessCentrality(graph, { wassermanFaust: true });
         return nodeValues(
-          nodes,
-          nodes.map((n) => r[n]!),
+          nodes(),
+          nodes().map((n) => r[n]!),
         );
       }
-      return nodeValues(nodes, weightedCloseness(indexGraph(graph, true)));
+      return nodeValues(nodes(), weightedCloseness(indexGraph(graph, true)));
     }
     case "pagerank": {
-      const g = csrIndex(graph);
       const { alpha, maxIter, tol, weighted } = spec.params;
+      // Unweighted, every x[w] gets its terms in node order whatever the order within a
+      // neighbour list; weighted, the out-degree sums follow graphology's adjacency order.
+      const g = weighted ? csrIndex(graph) : csrIndexAnyOrder(graph);
       const r = pagerank(g, alpha, maxIter, tol, weighted);
       if (!r)
         throw new TfError(
@@ -384,7 +470,7 @@ function compute(graph: Graph, spec: MetricSpec): MetricValue {
         });
       if (spec.params.strongly)
         return { kind: "components", components: canonicalGroups(stronglyConnectedComponents(graph)) };
-      return { kind: "components", components: weakComponents(csrIndex(graph)) };
+      return { kind: "components", components: weakComponents(graph) };
     }
     case "k_shortest_paths": {
       const { source, target, k, weighted } = spec.params;
@@ -399,7 +485,7 @@ function compute(graph: Graph, spec: MetricSpec): MetricValue {
             { details: { metric: "k_shortest_paths", [name]: v } },
           );
       const g = csrIndex(graph);
-      const paths = kShortestSimplePathsCsr(g, g.index.get(source)!, g.index.get(target)!, k, weighted);
+      const paths = kShortestSimplePathsCsr(g, csrPosition(g, source)!, csrPosition(g, target)!, k, weighted);
       return {
         kind: "paths",
         paths: paths.map((p) => ({
@@ -409,7 +495,7 @@ function compute(graph: Graph, spec: MetricSpec): MetricValue {
       };
     }
     case "clustering":
-      return nodeValues(nodes, clustering(indexGraph(graph, spec.params.weighted)));
+      return nodeValues(nodes(), clustering(indexGraph(graph, spec.params.weighted)));
     case "triangles": {
       if (graph.type === "directed")
         throw new TfError(
@@ -417,7 +503,8 @@ function compute(graph: Graph, spec: MetricSpec): MetricValue {
           "triangles is defined for undirected graphs only (as in NetworkX); use clustering for directed graphs",
           { details: { metric: "triangles" } },
         );
-      return nodeValues(nodes, triangles(csrIndex(graph)));
+      const g = csrIndexAnyOrder(graph);
+      return nodeValues(g.nodes, triangles(g));
     }
     case "louvain": {
       const rng = xoroshiro128plus(spec.params.seed);
@@ -427,7 +514,7 @@ function compute(graph: Graph, spec: MetricSpec): MetricValue {
         rng: () => uniformFloat64(rng),
       });
       const groups = new Map<number, string[]>();
-      for (const n of nodes) {
+      for (const n of nodes()) {
         const c = mapping[n]!;
         const list = groups.get(c);
         if (list) list.push(n);
@@ -478,8 +565,9 @@ function weightedCloseness(g: GraphIndex): Float64Array {
 function triangles(g: CsrIndex): Float64Array {
   const n = g.nodes.length;
   const { outStart, outAdj } = g;
-  const out = new Float64Array(n);
-  const mark = new Uint8Array(n);
+  const buf = new Carver(n, 0, n);
+  const out = buf.f64(n);
+  const mark = buf.u8(n);
   for (let u = 0; u < n; u++) {
     const a = outStart[u]!;
     const b = outStart[u + 1]!;
