@@ -179,6 +179,21 @@ export async function proveOverlap(input: ProveInput, opts: ProveOptions = {}): 
   const release = await acquireCurve();
   try {
     const rs = Array.from({ length: layout.buckets }, (_, i) => countRandomness(input.saltA, input.saltB, i));
+    // The aggregate needs only the counts and their randomness, known already: it is proven
+    // alongside the buckets (its witness and setup overlap their multi-exponentiations).
+    const slotCounts = Array.from({ length: agg.slots }, (_, i) => (i < layout.buckets ? counts[i]! : 0));
+    const slotRs = Array.from({ length: agg.slots }, (_, i) => (i < layout.buckets ? rs[i]! : 0n));
+    const [op, k] = statementSignals(statement);
+    const aggregate = groth16(agg.name, {
+      countCommits: slotCounts.map((c, i) =>
+        String(i < layout.buckets ? countCommit(c, slotRs[i]!) : EMPTY_SLOT_COMMIT),
+      ),
+      op,
+      k,
+      counts: slotCounts.map(String),
+      rs: slotRs.map(String),
+    });
+    aggregate.catch(() => undefined); // awaited below; a bucket failure must not leave it unhandled
     const bucketProofs: Groth16ProofFile[] = new Array(layout.buckets);
     const proveBucket = async (i: number) => {
       const { file } = await groth16(bucketCircuit(layout.bucketSize), {
@@ -202,18 +217,7 @@ export async function proveOverlap(input: ProveInput, opts: ProveOptions = {}): 
     );
     const commitsA = bucketProofs.map((f) => BigInt(f.publicSignals[0]!));
     const commitsB = bucketProofs.map((f) => BigInt(f.publicSignals[1]!));
-    const slotCounts = Array.from({ length: agg.slots }, (_, i) => (i < layout.buckets ? counts[i]! : 0));
-    const slotRs = Array.from({ length: agg.slots }, (_, i) => (i < layout.buckets ? rs[i]! : 0n));
-    const [op, k] = statementSignals(statement);
-    const { file: aggregateProof } = await groth16(agg.name, {
-      countCommits: slotCounts.map((c, i) =>
-        String(i < layout.buckets ? countCommit(c, slotRs[i]!) : EMPTY_SLOT_COMMIT),
-      ),
-      op,
-      k,
-      counts: slotCounts.map(String),
-      rs: slotRs.map(String),
-    });
+    const { file: aggregateProof } = await aggregate;
     opts.onProgress?.(++done, total);
     const commitment = (commits: bigint[]): SetCommitment => ({
       buckets: layout.buckets,
