@@ -4,7 +4,7 @@
  * sum to a value satisfying the statement. The statement is checked before anything is proven.
  */
 import { TfError } from "../core/errors.js";
-import { circuitSha256, circuitsDir, loadArtifact, snarkjs } from "./circuits.js";
+import { bn128, circuitSha256, circuitsDir, loadArtifact, snarkjs } from "./circuits.js";
 import {
   AGGREGATE_SLOTS,
   bucketize,
@@ -178,6 +178,10 @@ export async function proveOverlap(input: ProveInput, opts: ProveOptions = {}): 
   opts.onProgress?.(0, total);
   const release = await acquireCurve();
   try {
+    // Build the shared curve before proofs run concurrently: ffjavascript caches it only once
+    // built, so two first uses at once would each build one, and the second one's worker threads
+    // would outlive releaseCurve() and keep the process from exiting.
+    await bn128();
     const rs = Array.from({ length: layout.buckets }, (_, i) => countRandomness(input.saltA, input.saltB, i));
     // The aggregate needs only the counts and their randomness, known already: it is proven
     // alongside the buckets (its witness and setup overlap their multi-exponentiations).
