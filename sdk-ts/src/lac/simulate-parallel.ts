@@ -126,28 +126,20 @@ export async function simulateFile(
   options: SimulateFileOptions = {},
 ): Promise<SimulationReport> {
   const { threads: wanted, ...simOptions } = options;
+  const script = workerScript();
   const fh = await openHistory(path);
   let ranges: ByteRange[];
   let size: number;
   try {
     size = (await fh.stat()).size;
-    const script = workerScript();
-    const threads =
-      script === undefined
-        ? 1
-        : Math.max(
-            1,
-            Math.floor(
-              wanted ??
-                (size >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1),
-            ),
-          );
+    const byDefault = size >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1;
+    const threads = script === undefined ? 1 : Math.max(1, Math.floor(wanted ?? byDefault));
     ranges = threads > 1 ? await lineRanges(fh, size, threads) : [{ start: 0, end: size }];
   } finally {
     await fh.close();
   }
   const sim = new PolicySimulator(from, to, simOptions);
-  if (ranges.length === 1) {
+  if (ranges.length === 1 || script === undefined) {
     await feedFile(sim, path, simOptions.onProgress);
     return sim.report();
   }
@@ -166,10 +158,8 @@ export async function simulateFile(
   const workers = ranges
     .slice(1)
     .map((range, i) =>
-      runWorker(
-        workerScript()!,
-        { path, range, from: from.documents, to: to.documents, options: plain },
-        (d) => report(i + 1, d),
+      runWorker(script, { path, range, from: from.documents, to: to.documents, options: plain }, (d) =>
+        report(i + 1, d),
       ),
     );
   try {

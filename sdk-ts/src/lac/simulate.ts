@@ -306,14 +306,7 @@ export class PolicySimulator {
     ruleGroup.previous.set(prev, (ruleGroup.previous.get(prev) ?? 0) + 1);
     this.add(this.byTeam, kind, team, id);
     this.add(this.byDataset, kind, dataset, id);
-    const ck = `${kind}\u0000${rule}\u0000${team}\u0000${dataset}`;
-    let c = this.cross.get(ck);
-    if (!c) {
-      c = { kind, rule, team, dataset, count: 0, examples: [] };
-      this.cross.set(ck, c);
-    }
-    c.count++;
-    if (c.examples.length < this.examplesPerGroup) c.examples.push(id);
+    this.tally(this.cell(kind, rule, team, dataset), id);
   }
 
   /** Obligations follow from the deciding rules, so their key is cached per rule set. */
@@ -339,15 +332,37 @@ export class PolicySimulator {
   }
 
   private add(map: Map<string, GroupAcc>, kind: ChangeKind, key: string, id: Example): GroupAcc {
+    const g = this.group(map, kind, key);
+    this.tally(g, id);
+    return g;
+  }
+
+  /** The group of (kind, key) in a grouping, created empty on first use. */
+  private group(map: Map<string, GroupAcc>, kind: ChangeKind, key: string): GroupAcc {
     const k = `${kind}\u0000${key}`;
     let g = map.get(k);
     if (!g) {
       g = { kind, key, count: 0, examples: [] };
       map.set(k, g);
     }
-    g.count++;
-    if (g.examples.length < this.examplesPerGroup) g.examples.push(id);
     return g;
+  }
+
+  /** The cross-grouping cell of (kind, rule, team, dataset), created empty on first use. */
+  private cell(kind: ChangeKind, rule: string, team: string, dataset: string): CrossAcc {
+    const k = `${kind}\u0000${rule}\u0000${team}\u0000${dataset}`;
+    let c = this.cross.get(k);
+    if (!c) {
+      c = { kind, rule, team, dataset, count: 0, examples: [] };
+      this.cross.set(k, c);
+    }
+    return c;
+  }
+
+  /** Counts one more query in a group, kept as an example while there is room. */
+  private tally(acc: { count: number; examples: Example[] }, id: Example): void {
+    acc.count++;
+    if (acc.examples.length < this.examplesPerGroup) acc.examples.push(id);
   }
 
   private reject(line: number, code: string, message: string): void {
@@ -412,38 +427,28 @@ export class PolicySimulator {
     this.invalidCount += part.invalidCount;
     for (const x of part.invalid)
       if (this.invalid.length < this.maxInvalid) this.invalid.push({ ...x, line: x.line + lineOffset });
-    const merge = <T extends { count: number; examples: Example[] }>(into: T, from: T): void => {
+    const merge = (
+      into: { count: number; examples: Example[] },
+      from: { count: number; examples: Example[] },
+    ) => {
       into.count += from.count;
       for (const e of from.examples)
         if (into.examples.length < this.examplesPerGroup) into.examples.push(shift(e));
     };
-    const groups = (map: Map<string, GroupAcc>, list: GroupAcc[]): void => {
+    for (const [map, list] of [
+      [this.byRule, part.byRule],
+      [this.byTeam, part.byTeam],
+      [this.byDataset, part.byDataset],
+    ] as const)
       for (const g of list) {
-        const k = `${g.kind}\u0000${g.key}`;
-        let into = map.get(k);
-        if (!into) {
-          into = { kind: g.kind, key: g.key, count: 0, examples: [] };
-          map.set(k, into);
-        }
+        const into = this.group(map, g.kind, g.key);
         merge(into, g);
         if (g.previous) {
           into.previous ??= new Map();
           for (const [rules, n] of g.previous) into.previous.set(rules, (into.previous.get(rules) ?? 0) + n);
         }
       }
-    };
-    groups(this.byRule, part.byRule);
-    groups(this.byTeam, part.byTeam);
-    groups(this.byDataset, part.byDataset);
-    for (const c of part.cross) {
-      const k = `${c.kind}\u0000${c.rule}\u0000${c.team}\u0000${c.dataset}`;
-      let into = this.cross.get(k);
-      if (!into) {
-        into = { kind: c.kind, rule: c.rule, team: c.team, dataset: c.dataset, count: 0, examples: [] };
-        this.cross.set(k, into);
-      }
-      merge(into, c);
-    }
+    for (const c of part.cross) merge(this.cell(c.kind, c.rule, c.team, c.dataset), c);
     return true;
   }
 
