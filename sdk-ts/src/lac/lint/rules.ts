@@ -82,6 +82,20 @@ function walk(
   } else if ("not" in c) walk(c.not, [...path, "not"], f, !positive);
 }
 
+/** Every all:/any: list of every rule's condition, with its combinator and the path to it. */
+function eachList(
+  ctx: RuleContext,
+  f: (list: Condition[], comb: "all" | "any", path: Path, rule: Policy["rules"][number]) => void,
+): void {
+  ctx.policy.rules.forEach((rule, i) => {
+    if (!rule.when) return;
+    walk(rule.when, rulePath(i, "when"), (c, path) => {
+      if ("all" in c) f(c.all, "all", [...path, "all"], rule);
+      else if ("any" in c) f(c.any, "any", [...path, "any"], rule);
+    });
+  });
+}
+
 function describe(c: Condition): string {
   if ("all" in c) return `all(${c.all.map(describe).join(", ")})`;
   if ("any" in c) return `any(${c.any.map(describe).join(", ")})`;
@@ -234,25 +248,19 @@ function dedupeFix(path: Path, normalize: (v: unknown) => unknown = (v) => v): F
 
 // LAC106 duplicate-condition
 export function duplicateConditions(ctx: RuleContext): void {
-  ctx.policy.rules.forEach((rule, i) => {
-    if (!rule.when) return;
-    walk(rule.when, rulePath(i, "when"), (c, path) => {
-      if (!("all" in c || "any" in c)) return;
-      const comb = "all" in c ? "all" : "any";
-      const list = "all" in c ? c.all : c.any;
-      const seen = new Map<string, number>();
-      list.forEach((x, k) => {
-        const first = seen.get(canon(x));
-        if (first === undefined) {
-          seen.set(canon(x), k);
-          return;
-        }
-        ctx.report({
-          rule: "LAC106",
-          path: [...path, comb, k],
-          message: `${describe(x)} repeats item ${first} of this ${comb}: list in ${rule.id}`,
-          fix: dedupeFix([...path, comb]),
-        });
+  eachList(ctx, (list, comb, path, rule) => {
+    const seen = new Map<string, number>();
+    list.forEach((x, k) => {
+      const first = seen.get(canon(x));
+      if (first === undefined) {
+        seen.set(canon(x), k);
+        return;
+      }
+      ctx.report({
+        rule: "LAC106",
+        path: [...path, k],
+        message: `${describe(x)} repeats item ${first} of this ${comb}: list in ${rule.id}`,
+        fix: dedupeFix(path),
       });
     });
   });
@@ -512,20 +520,14 @@ function reorderFix(path: Path): Fix {
 
 // LAC401 expensive-test-first
 export function expensiveFirst(ctx: RuleContext): void {
-  ctx.policy.rules.forEach((rule, i) => {
-    if (!rule.when) return;
-    walk(rule.when, rulePath(i, "when"), (c, path) => {
-      if (!("all" in c || "any" in c)) return;
-      const comb = "all" in c ? "all" : "any";
-      const list = "all" in c ? c.all : c.any;
-      const k = list.findIndex(expensive);
-      if (k < 0 || !list.slice(k + 1).some((x) => !expensive(x))) return;
-      ctx.report({
-        rule: "LAC401",
-        path: [...path, comb, k],
-        message: `${describe(list[k]!)} needs the graph; test the cheaper conditions of this ${comb}: list first so it short-circuits before the graph is computed`,
-        fix: reorderFix([...path, comb]),
-      });
+  eachList(ctx, (list, comb, path) => {
+    const k = list.findIndex(expensive);
+    if (k < 0 || !list.slice(k + 1).some((x) => !expensive(x))) return;
+    ctx.report({
+      rule: "LAC401",
+      path: [...path, k],
+      message: `${describe(list[k]!)} needs the graph; test the cheaper conditions of this ${comb}: list first so it short-circuits before the graph is computed`,
+      fix: reorderFix(path),
     });
   });
 }
