@@ -237,27 +237,13 @@ function replayManifest(
     if (step.kind === "transform") {
       if (step.op !== "graph") continue;
       const src = rowsById.get(step.inputs[0]!);
-      if (!src)
-        throw new TfError(
-          "TF_PCQ_MANIFEST_INVALID",
-          `Step ${step.id} reads ${step.inputs[0]}, which is not an input`,
-          {
-            details: { path: `pipeline.${step.id}.inputs` },
-          },
-        );
+      if (!src) throw readsMissing(`Step ${step.id}`, step, "an input");
       graphs.set(step.id, buildGraph(src.rows, { directed: src.directed, weighted: src.weighted }));
       continue;
     }
     const spec = parseMetricSpec({ metric: step.op, params: step.params });
     const g = graphs.get(step.inputs[0]!);
-    if (!g)
-      throw new TfError(
-        "TF_PCQ_MANIFEST_INVALID",
-        `Metric ${step.id} reads ${step.inputs[0]}, which is not a graph`,
-        {
-          details: { path: `pipeline.${step.id}.inputs` },
-        },
-      );
+    if (!g) throw readsMissing(`Metric ${step.id}`, step, "a graph");
     const claim = claims.get(step.id);
     const tol = TOLERANCES[spec.metric];
     if (!claim) {
@@ -395,4 +381,11 @@ function replayGolden(t: ReplayFiles): ReplayReport {
     metrics,
     differences,
   };
+}
+
+/** A pipeline step whose input names nothing of the kind it needs. */
+function readsMissing(who: string, step: { id: string; inputs: readonly string[] }, what: string): TfError {
+  return new TfError("TF_PCQ_MANIFEST_INVALID", `${who} reads ${step.inputs[0]}, which is not ${what}`, {
+    details: { path: `pipeline.${step.id}.inputs` },
+  });
 }
