@@ -115,42 +115,20 @@ tf("author", [
 
 step("LAC 3. Simulate the next policy version over the query history: who is newly blocked or allowed");
 const simulation = join(dirs.lac, "simulation.html");
-tf(
-  "author",
-  [
-    "lac",
-    "simulate",
-    "--from",
-    policy,
-    "--to",
-    ex("lac", "analytics-export.v2.yaml"),
-    "--schema",
-    schema,
-    "--history",
-    ex("lac", "history", "queries.jsonl"),
-  ],
-  { head: 9 },
-);
-tf(
-  "author",
-  [
-    "lac",
-    "simulate",
-    "--from",
-    policy,
-    "--to",
-    ex("lac", "analytics-export.v2.yaml"),
-    "--schema",
-    schema,
-    "--history",
-    ex("lac", "history", "queries.jsonl"),
-    "--format",
-    "html",
-    "--out",
-    simulation,
-  ],
-  { show: false },
-);
+const simulate = [
+  "lac",
+  "simulate",
+  "--from",
+  policy,
+  "--to",
+  ex("lac", "analytics-export.v2.yaml"),
+  "--schema",
+  schema,
+  "--history",
+  ex("lac", "history", "queries.jsonl"),
+];
+tf("author", simulate, { head: 9 });
+tf("author", [...simulate, "--format", "html", "--out", simulation], { show: false });
 
 // ── ZK-TX ──────────────────────────────────────────────────────────────────────────────────
 const x = dirs.exchange;
