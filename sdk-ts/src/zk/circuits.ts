@@ -48,13 +48,20 @@ export function useCircuitsDir(dir: string | undefined): void {
   artifactCache.clear();
 }
 
+/** The default circuits directory, once found (the walk up from this module is file-system I/O). */
+let found: string | undefined;
+
 /** circuits/: $TF_CIRCUITS_DIR, else the nearest `circuits/checksums.json` above this module. */
 export function circuitsDir(): string {
   if (override) return override;
   if (process.env.TF_CIRCUITS_DIR) return resolve(process.env.TF_CIRCUITS_DIR);
+  if (found) return found;
   let dir = moduleDir();
   for (;;) {
-    if (existsSync(join(dir, "circuits", "checksums.json"))) return join(dir, "circuits");
+    if (existsSync(join(dir, "circuits", "checksums.json"))) {
+      found = join(dir, "circuits");
+      return found;
+    }
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
