@@ -2,8 +2,13 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    // The simulator's worker thread is its own entry, found beside the code that starts it.
-    entry: { index: "src/index.ts", "lac-simulate-worker": "src/lac/simulate-worker.ts" },
+    // Worker threads (the simulator's, batch verification's pairing threads) are entries of their
+    // own, found beside the code that starts them.
+    entry: {
+      index: "src/index.ts",
+      "lac-simulate-worker": "src/lac/simulate-worker.ts",
+      "zk-pairing-worker": "src/zk/pairing-worker.ts",
+    },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
@@ -13,7 +18,11 @@ export default defineConfig([
   },
   {
     // The Python wheel's driver: one self-contained file with every dependency bundled in.
-    entry: { driver: "src/driver/bin.ts", "lac-simulate-worker": "src/lac/simulate-worker.ts" },
+    entry: {
+      driver: "src/driver/bin.ts",
+      "lac-simulate-worker": "src/lac/simulate-worker.ts",
+      "zk-pairing-worker": "src/zk/pairing-worker.ts",
+    },
     outDir: "../sdk-python-bindings/src/trustfabric/_driver",
     format: ["esm"],
     noExternal: [/.*/],

@@ -20,8 +20,25 @@ import {
   type VerificationKey,
   verificationKey,
 } from "./circuits.js";
-import { type JobBuffer, PairingKit, type WasmArg, type WasmOp, withCurve } from "./curve.js";
+import { PairingKit, withCurve } from "./curve.js";
 import { type Groth16ProofFile, parseGroth16ProofFile } from "./groth16-types.js";
+import {
+  CONSTS,
+  chunkBuffers,
+  chunkOps,
+  chunkOutputs,
+  F2,
+  G1A,
+  G2J,
+  MILLER_GROUP,
+  type PairingChunk,
+  type PairingChunkResult,
+  put,
+  runOps,
+  SCRATCH,
+  subgroupOps,
+} from "./pairing-job.js";
+import { type PairingPool, pairingPool, startPool } from "./pairing-pool.js";
 
 const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
@@ -45,12 +62,6 @@ const XI: Fp2 = [9n, 1n];
 const PSI_X = f2pow(XI, (P - 1n) / 3n);
 const PSI_Y = f2pow(XI, (P - 1n) / 2n);
 
-/** Sizes in bytes: Fp2, G2 Jacobian, the subgroup check's constants and scratch space. */
-const F2 = 64;
-const G2J = 3 * F2;
-const CONSTS = 2 * F2 + 8;
-const SCRATCH = 6 * G2J;
-
 /** Constants of the subgroup check in the module's form: ψ's x and y factors (Montgomery), u (LE). */
 function subgroupConsts(curve: Bn128Curve): Uint8Array {
   const F = (curve as unknown as { F2: { fromObject(o: bigint[]): Uint8Array } }).F2;
@@ -62,44 +73,6 @@ function subgroupConsts(curve: Bn128Curve): Uint8Array {
   return out;
 }
 
-/**
- * G2 membership for BN curves (El Housni, Guillevic, Piellard, ePrint 2022/348, §3 and §5.1):
- *   [r]Q = O  <=>  [u+1]Q + ψ([u]Q) + ψ²([u]Q) - ψ³([2u]Q) = O
- * One 63-bit scalar multiplication instead of a 254-bit one, all in wasm. ψ works on Jacobian
- * coordinates directly: conjugation is a field automorphism, so
- *   ψ(X, Y, Z) = (conj(X)·ψx, conj(Y)·ψy, conj(Z)).
- * Buffers: q (the point, Jacobian), k (subgroupConsts), t (SCRATCH bytes), d (the G2J-byte result,
- * the point at infinity exactly when q is in G2; q itself must not be infinity).
- */
-function subgroupOps(q: WasmArg, k: number, t: number, d: WasmArg): WasmOp[] {
-  const at = (o: number): WasmArg => [t, o * G2J];
-  const psi = (src: number, dst: number): WasmOp[] => {
-    const s = (i: number): WasmArg => [t, src * G2J + i * F2];
-    const r = (i: number): WasmArg => [t, dst * G2J + i * F2];
-    return [
-      ["f2m_conjugate", s(0), r(0)],
-      ["f2m_mul", r(0), [k, 0], r(0)],
-      ["f2m_conjugate", s(1), r(1)],
-      ["f2m_mul", r(1), [k, F2], r(1)],
-      ["f2m_conjugate", s(2), r(2)],
-    ];
-  };
-  // slots: 0 [u]Q, 1 ψ([u]Q), 2 ψ²([u]Q), 3 and 4 the running sum, 5 [2u]Q then its ψ's (via 1, 2)
-  return [
-    ["g2m_timesScalar", q, [k, 2 * F2], 8, at(0)],
-    ["g2m_add", at(0), q, at(3)],
-    ...psi(0, 1),
-    ["g2m_add", at(3), at(1), at(4)],
-    ...psi(1, 2),
-    ["g2m_add", at(4), at(2), at(3)],
-    ["g2m_double", at(0), at(5)],
-    ...psi(5, 1),
-    ...psi(1, 2),
-    ...psi(2, 1),
-    ["g2m_sub", at(3), at(1), d],
-  ];
-}
-
 /** G2 point in Jacobian form (ffjavascript decodes z = 1 points to 128-byte affine buffers). */
 function toJacobian(curve: Bn128Curve, p: Uint8Array): Uint8Array {
   return (curve.G2 as unknown as { toJacobian(p: Uint8Array): Uint8Array }).toJacobian(p);
@@ -109,16 +82,21 @@ function toJacobian(curve: Bn128Curve, p: Uint8Array): Uint8Array {
 export function inG2(curve: Bn128Curve, q: Uint8Array): boolean {
   const kit = new PairingKit(curve);
   const consts = subgroupConsts(curve);
-  return kit.sync((put, alloc) => {
-    const bases = [put(toJacobian(curve, q)), put(consts), alloc(SCRATCH), alloc(G2J)];
-    kit.run(bases, subgroupOps([0, 0], 1, 2, [3, 0]));
-    return kit.call("g2m_isZero", bases[3]!) !== 0;
+  return kit.env((e) => {
+    const bases = [put(e, toJacobian(curve, q)), put(e, consts), e.alloc(SCRATCH), e.alloc(G2J)];
+    runOps(e, bases, subgroupOps([0, 0], 1, 2, [3, 0]));
+    return e.x.g2m_isZero!(bases[3]!) !== 0;
   });
 }
 
 export interface BatchOptions {
   /** Source of the random 128-bit scalars (tests inject a seeded one). Default: crypto.randomBytes. */
   rng?: () => bigint;
+  /**
+   * Use the pairing threads for large batches: started at a process's second large batch or by
+   * startPairingThreads (default true). false: the curve's workers and this thread only.
+   */
+  threads?: boolean;
 }
 
 export interface BatchResult {
@@ -252,112 +230,144 @@ interface Decoded {
 /**
  * Decodes proofs: shape, field ranges, curve membership (TF_ZK_PROOF_MALFORMED). A proof for an
  * unknown circuit, another setup (circuitSha256) or with the wrong number of public signals can
- * never verify: it is returned in `invalid`. G2 subgroup membership is checked by subgroupJobs.
+ * never verify: it is returned in `invalid`. G2 subgroup membership is checked by the chunks.
+ * Decodes items [from, to) of a batch; call it on successive ranges (keys are looked up once).
  */
-function decode(curve: Bn128Curve, items: readonly unknown[]): Decoded {
-  const prepared: Prepared[] = [];
-  const invalid: number[] = [];
-  const bs: Decoded["bs"] = [];
+class Decoder {
   // Looked up once per circuit and batch (each lookup walks the file system for circuits/).
-  const keys = new Map<string, { vk: VerificationKey; sha: string } | undefined>();
-  const known = (circuit: string, sha: string): VerificationKey | undefined => {
-    if (!keys.has(circuit)) {
+  private readonly keys = new Map<string, { vk: VerificationKey; sha: string } | undefined>();
+
+  constructor(private readonly curve: Bn128Curve) {}
+
+  decode(items: readonly unknown[], from: number, to: number): Decoded {
+    const curve = this.curve;
+    const prepared: Prepared[] = [];
+    const invalid: number[] = [];
+    const bs: Decoded["bs"] = [];
+    for (let index = from; index < to; index++) {
+      const item = parseGroth16ProofFile(items[index], { index });
+      const signals = item.publicSignals.map((s) => {
+        const v = BigInt(s);
+        if (v >= R) throw bad(index, "a public signal is not below the scalar field order r");
+        return v;
+      });
+      const a = g1(curve, index, item.proof.pi_a);
+      const b = g2(curve, index, item.proof.pi_b, false);
+      const c = g1(curve, index, item.proof.pi_c);
+      const slot: Decoded["bs"][number] = { index, b };
+      bs.push(slot);
+      const vk = this.known(item.circuit, item.circuitSha256);
+      if (!vk || signals.length !== vk.nPublic) {
+        invalid.push(index);
+        continue;
+      }
+      slot.item = { index, key: item.circuit, vk: prepareKey(curve, vk), a, b, c, signals };
+      prepared.push(slot.item);
+    }
+    return { prepared, invalid, bs };
+  }
+
+  private known(circuit: string, sha: string): VerificationKey | undefined {
+    if (!this.keys.has(circuit)) {
       try {
         circuitInfo(circuit);
-        keys.set(circuit, { vk: verificationKey(circuit), sha: circuitSha256(circuit) });
+        this.keys.set(circuit, { vk: verificationKey(circuit), sha: circuitSha256(circuit) });
       } catch (e) {
         if (e instanceof TfError && e.code === "TF_ZK_ARTIFACT_CHECKSUM") throw e;
-        keys.set(circuit, undefined);
+        this.keys.set(circuit, undefined);
       }
     }
-    const k = keys.get(circuit);
+    const k = this.keys.get(circuit);
     return k && k.sha === sha ? k.vk : undefined;
-  };
-  items.forEach((raw, index) => {
-    const item = parseGroth16ProofFile(raw, { index });
-    const signals = item.publicSignals.map((s) => {
-      const v = BigInt(s);
-      if (v >= R) throw bad(index, "a public signal is not below the scalar field order r");
-      return v;
-    });
-    const a = g1(curve, index, item.proof.pi_a);
-    const b = g2(curve, index, item.proof.pi_b, false);
-    const c = g1(curve, index, item.proof.pi_c);
-    const slot: Decoded["bs"][number] = { index, b };
-    bs.push(slot);
-    const vk = known(item.circuit, item.circuitSha256);
-    if (!vk) {
-      invalid.push(index);
-      return;
-    }
-    if (signals.length !== vk.nPublic) {
-      invalid.push(index);
-      return;
-    }
-    slot.item = { index, key: item.circuit, vk: prepareKey(curve, vk), a, b, c, signals };
-    prepared.push(slot.item);
-  });
-  return { prepared, invalid, bs };
+  }
+}
+
+/** Proofs per chunk at most on a pairing thread (its prepared points must fit its memory). */
+const POOL_CHUNK = 32;
+
+/** What a chunk found: the indexes of its proofs whose B is outside G2, and its Miller product. */
+interface ChunkOutcome {
+  outside: number[];
+  f: Uint8Array;
 }
 
 /**
- * Sends the G2 points to the curve's workers in a few chunks; each chunk runs the subgroup check
- * and bn128_prepareG2 for its points in one round trip. Each promise resolves (never rejects) to
- * the indexes of its proofs whose B is outside G2, after filling in preB.
+ * Cuts the decoded proofs into chunks, each run by a pairing thread (or, without them, the main
+ * thread): subgroup check of B, B's line coefficients, r A, and the Miller product of the chunk's
+ * pairs (r A, B). Fills in preB and firstRa for bisection. Each promise resolves to its outcome.
  */
-function subgroupJobs(
+function chunkSize(kit: PairingKit, pool: PairingPool | undefined, proofs: number): number {
+  // On the pairing threads, two chunks per thread (one that finishes early does not leave its
+  // core idle). Otherwise a few chunks per curve worker, whose Miller loops this thread runs as
+  // each chunk comes back, while the workers prepare the next.
+  return pool
+    ? Math.min(POOL_CHUNK, Math.max(4, Math.ceil(proofs / (2 * pool.size))))
+    : Math.min(MILLER_GROUP, Math.max(4, Math.ceil(proofs / (3 * Math.max(1, kit.concurrency)))));
+}
+
+/**
+ * Starts one chunk of decoded proofs: on the pairing threads when there are, else on a curve
+ * worker with its Miller loops here (onCurveWorkers). Subgroup check of each B, B's line
+ * coefficients, r A, the Miller product of the chunk's pairs (r A, B); fills in preB and firstRa
+ * for bisection. Resolves to the chunk's outcome.
+ */
+function chunkJob(
   curve: Bn128Curve,
   kit: PairingKit,
-  bs: Decoded["bs"],
+  part: Decoded["bs"],
   rs: Map<Prepared, bigint>,
-): Promise<number[]>[] {
-  const consts = subgroupConsts(curve);
+  pool: PairingPool | undefined,
+): Promise<ChunkOutcome> {
   const g1 = curve.G1.toAffine(curve.G1.g);
-  const chunk = Math.max(4, Math.ceil(bs.length / (3 * Math.max(1, kit.concurrency))));
-  const jobs: Promise<number[]>[] = [];
-  for (let s = 0; s < bs.length; s += chunk) {
-    const part = bs.slice(s, s + chunk);
-    const n = part.length;
-    const qs = new Uint8Array(n * G2J);
-    // r_j A_j too (proofs already known invalid get A = G1, r = 1: unused)
-    const as = new Uint8Array(n * 64);
-    const r16 = new Uint8Array(n * 16);
+  const n = part.length;
+  const chunk: PairingChunk = {
+    n,
+    qs: new Uint8Array(n * G2J),
+    // proofs already known invalid get A = G1, r = 1 and stay out of the product
+    as: new Uint8Array(n * G1A),
+    r16: new Uint8Array(n * 16),
+    use: new Uint8Array(n),
+    consts: subgroupConsts(curve),
+    preQSize: kit.preQSize,
+  };
+  part.forEach((p, j) => {
+    chunk.qs.set(p.b, j * G2J);
+    chunk.as.set(p.item?.a ?? g1, j * G1A);
+    scalarLE(chunk.r16, j * 16, (p.item && rs.get(p.item)) ?? 1n, 16);
+    chunk.use[j] = p.item ? 1 : 0;
+  });
+  const run = pool ? pool.run(chunk) : onCurveWorkers(curve, kit, chunk);
+  return run.then((r) => {
+    const outside: number[] = [];
     part.forEach((p, j) => {
-      qs.set(p.b, j * G2J);
-      as.set(p.item?.a ?? g1, j * 64);
-      scalarLE(r16, j * 16, (p.item && rs.get(p.item)) ?? 1n, 16);
+      if (!r.inG2[j]) outside.push(p.index);
+      else if (p.item) {
+        p.item.preB = r.pre.slice(j * kit.preQSize, (j + 1) * kit.preQSize);
+        p.item.firstRa = r.ra.slice(j * G1A, (j + 1) * G1A);
+      }
     });
-    // buffers: 0 points, 1 constants, 2 scratch, 3 results of the check, 4 prepared points,
-    // 5 A's, 6 r's, 7 r A (Jacobian), 8 r A (affine)
-    const buffers: JobBuffer[] = [qs, consts, SCRATCH, n * G2J, n * kit.preQSize, as, r16, n * 96, n * 64];
-    const ops: WasmOp[] = [];
-    for (let j = 0; j < n; j++) {
-      ops.push(...subgroupOps([0, j * G2J], 1, 2, [3, j * G2J]));
-      ops.push(["bn128_prepareG2", [0, j * G2J], [4, j * kit.preQSize]]);
-      ops.push(["g1m_timesScalarAffine", [5, j * 64], [6, j * 16], 16, [7, j * 96]]);
-    }
-    // never infinity: A has order r and 0 < r_j < r
-    ops.push(["g1m_batchToAffine", [7, 0], n, [8, 0]]);
-    const outputs = [
-      [3, n * G2J],
-      [4, n * kit.preQSize],
-      [8, n * 64],
-    ] as const;
-    jobs.push(
-      kit.job(buffers, ops, outputs).then(([ds, pre, ra]) => {
-        const outside: number[] = [];
-        part.forEach((p, j) => {
-          if (!curve.G2.isZero(ds!.slice(j * G2J, (j + 1) * G2J))) outside.push(p.index);
-          else if (p.item) {
-            p.item.preB = pre!.slice(j * kit.preQSize, (j + 1) * kit.preQSize);
-            p.item.firstRa = ra!.slice(j * 64, (j + 1) * 64);
-          }
-        });
-        return outside;
-      }),
-    );
+    return { outside, f: r.f };
+  });
+}
+
+/** A chunk without the pairing threads: its wasm work on a curve worker, its Miller loops here. */
+async function onCurveWorkers(
+  curve: Bn128Curve,
+  kit: PairingKit,
+  c: PairingChunk,
+): Promise<PairingChunkResult> {
+  const { n, preQSize } = c;
+  const [ds, pre, ra] = await kit.job(chunkBuffers(c), chunkOps(n, preQSize), chunkOutputs(n, preQSize));
+  const inG2 = new Uint8Array(n);
+  const ps: Uint8Array[] = [];
+  const qs: Uint8Array[] = [];
+  for (let j = 0; j < n; j++) {
+    inG2[j] = curve.G2.isZero(ds!.subarray(j * G2J, (j + 1) * G2J)) ? 1 : 0;
+    if (!inG2[j] || !c.use[j]) continue;
+    ps.push(ra!.subarray(j * G1A, (j + 1) * G1A));
+    qs.push(pre!.subarray(j * preQSize, (j + 1) * preQSize));
   }
-  return jobs;
+  return { inG2, pre: pre!, ra: ra!, f: kit.millerProduct(ps, qs) };
 }
 
 /**
@@ -412,8 +422,10 @@ function linearPart(
       const pA = put(as);
       const pR = put(r16);
       const jac = alloc(96 * n);
-      for (let i = 0; i < n; i++)
-        kit.call("g1m_timesScalarAffine", pA + 64 * i, pR + 16 * i, 16, jac + 96 * i);
+      // (on a first pass the chunks computed r A already)
+      if (withRa)
+        for (let i = 0; i < n; i++)
+          kit.call("g1m_timesScalarAffine", pA + 64 * i, pR + 16 * i, 16, jac + 96 * i);
       // three more Jacobian slots: -(sum r) alpha, -sum r X, -sum r C
       const t = alloc(96 * 3);
       kit.call("g1m_timesScalarAffine", put(vk.alpha), put(alphaScalar), 32, t);
@@ -450,43 +462,33 @@ function linearPart(
 
 /**
  * One multi-pairing over the whole group; true when every proof in it verifies (w.h.p.).
- * `ready` (first pass only) lists the subgroup jobs, in the order of the group: the Miller loops
- * of each chunk run as soon as its prepared points arrive, while the workers prepare the next.
- * Returns the indexes of proofs whose B is outside G2 instead, when there are any.
+ * `ready` (first pass only): the chunk jobs over the group, which computed r A, prepared B and
+ * the Miller product of the proofs' pairs. Returns the indexes of proofs whose B is outside G2
+ * instead, when there are any.
  */
 async function batchHolds(
   curve: Bn128Curve,
   kit: PairingKit,
   group: Prepared[],
   r: bigint[],
-  ready?: Promise<number[]>[],
+  ready?: Promise<ChunkOutcome>[],
 ): Promise<boolean | { outside: number[] }> {
-  // first pass: the workers compute r A along with B's preparation
+  // first pass: the chunks compute r A along with B's preparation
   const { ra, vkPs, vkQs } = linearPart(curve, kit, group, r, !ready);
   let f = kit.millerProduct(vkPs, vkQs);
-  const outside: number[] = [];
-  let done = 0;
-  const step = async (job: Promise<number[]>) => {
-    outside.push(...(await job));
-    if (outside.length) return;
-    // every proof whose B is prepared by now (the jobs resolve in order of the group)
-    let end = done;
-    while (end < group.length && group[end]!.preB) end++;
-    if (end > done) {
-      const ps = ready ? group.slice(done, end).map((p) => p.firstRa!) : ra.slice(done, end);
-      f = kit.mulGt(
-        f,
-        kit.millerProduct(
-          ps,
-          group.slice(done, end).map((p) => p.preB!),
-        ),
-      );
-      done = end;
-    }
-  };
-  for (const job of ready ?? []) await step(job);
-  if (outside.length) return { outside };
-  await step(Promise.resolve([]));
+  if (ready) {
+    const outcomes = await Promise.all(ready);
+    const outside = outcomes.flatMap((o) => o.outside);
+    if (outside.length) return { outside };
+    for (const o of outcomes) f = kit.mulGt(f, o.f);
+  } else
+    f = kit.mulGt(
+      f,
+      kit.millerProduct(
+        ra,
+        group.map((p) => p.preB!),
+      ),
+    );
   return kit.finalExpIsOne(f);
 }
 
@@ -536,23 +538,50 @@ export async function verifyGroth16Batch(
   const rng = opts.rng ?? defaultRng;
   return withCurve(async (curve) => {
     const kit = new PairingKit(curve);
-    const { prepared, invalid, bs } = decode(curve, items);
-    const r = draw(rng, prepared.length);
-    const jobs = subgroupJobs(curve, kit, bs, new Map(prepared.map((p, i) => [p, r[i]!])));
+    const pool = (opts.threads ?? true) ? pairingPool(items.length, kit.preQSize) : undefined;
+    const size = chunkSize(kit, pool, items.length);
+    const decoder = new Decoder(curve);
+    const prepared: Prepared[] = [];
+    const invalid: number[] = [];
+    const r: bigint[] = [];
+    const jobs: Promise<ChunkOutcome>[] = [];
+    // Each chunk starts as soon as it is decoded, so the threads work while the rest is read.
+    try {
+      for (let s = 0; s < items.length; s += size) {
+        const part = decoder.decode(items, s, Math.min(items.length, s + size));
+        const rs = draw(rng, part.prepared.length);
+        prepared.push(...part.prepared);
+        invalid.push(...part.invalid);
+        r.push(...rs);
+        jobs.push(chunkJob(curve, kit, part.bs, new Map(part.prepared.map((p, i) => [p, rs[i]!])), pool));
+      }
+    } catch (e) {
+      for (const j of jobs) j.catch(() => undefined); // started chunks end unheard
+      throw e;
+    }
     let ok: boolean | { outside: number[] };
     if (prepared.length === 0) {
-      const outside = (await Promise.all(jobs)).flat();
+      const outside = (await Promise.all(jobs)).flatMap((o) => o.outside);
       ok = outside.length ? { outside } : true;
     } else ok = await batchHolds(curve, kit, prepared, r, jobs);
     if (ok !== true && ok !== false) {
       // wait for every job, then name the first point outside G2
-      const outside = [...ok.outside, ...(await Promise.all(jobs)).flat()];
+      const outside = [...ok.outside, ...(await Promise.all(jobs)).flatMap((o) => o.outside)];
       throw bad(Math.min(...outside), "a G2 point is not in the order-r subgroup");
     }
     if (!ok) await locate(curve, kit, prepared, rng, invalid);
     invalid.sort((x, y) => x - y);
     return { ok: invalid.length === 0, invalid };
   });
+}
+
+/**
+ * Starts batch verification's pairing threads now instead of at the second large batch (a server
+ * or a job about to verify many batches). They live while the curve is held (acquireCurve).
+ * Resolves to false where there can be none: running from source, or on one core.
+ */
+export async function startPairingThreads(): Promise<boolean> {
+  return withCurve(async (curve) => startPool(new PairingKit(curve).preQSize));
 }
 
 /** Verifies one Groth16 proof file; throws TF_ZK_PROOF_INVALID when it does not verify. */

@@ -4,6 +4,16 @@
  * nobody has used it for a moment (a CLI exits promptly; a server keeps it warm under load).
  */
 import { type Bn128Curve, bn128 } from "./circuits.js";
+import {
+  type ChunkBuffer,
+  FP12,
+  G1A,
+  MILLER_GROUP,
+  millerLoops,
+  type WasmEnv,
+  type WasmOp,
+} from "./pairing-job.js";
+import { releasePairingPool } from "./pairing-pool.js";
 
 let holders = 0;
 let idleTimer: NodeJS.Timeout | undefined;
@@ -43,21 +53,22 @@ export async function withCurve<T>(fn: (curve: Bn128Curve) => Promise<T>): Promi
   }
 }
 
-/** Terminates the curve's workers now (the next use starts a new curve). */
+/** Terminates the curve's workers and the pairing threads now (the next use starts new ones). */
 export async function releaseCurve(): Promise<void> {
   const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
   const c = g.curve_bn128;
+  const pool = releasePairingPool();
   if (c) {
     g.curve_bn128 = undefined;
     await c.terminate();
   }
+  await pool;
 }
 
 /*
- * Wasm-level pieces of the curve (ffjavascript 0.3 / wasmcurves 0.2 bn128 module), used by batch
- * verification to avoid the per-call JS<->wasm copies and the per-pair worker round trips of
- * curve.pairingEq. Points are in the module's Montgomery form: G1 affine 64 bytes, G2 Jacobian
- * 192 bytes, Fp12 384 bytes; a prepared G2 point (bn128_prepareG2) holds its line coefficients.
+ * Wasm-level pieces of the curve (ffjavascript 0.3 / wasmcurves 0.2 bn128 module) on the main
+ * thread's instance, used by batch verification to avoid the per-call JS<->wasm copies of the
+ * curve's API. The wasm work itself is in pairing-job.ts (shared with the pairing threads).
  */
 
 /** The thread manager ffjavascript hangs on the curve (curve.tm). */
@@ -77,39 +88,34 @@ type TaskCommand =
   | { cmd: "CALL"; fnName: string; params: ({ var: number; offset: number } | { val: number })[] }
   | { cmd: "GET"; out: number; var: number; len: number };
 
-/** An argument of a wasm call: a plain number, or [buffer, byte offset] resolved where it runs. */
-export type WasmArg = number | readonly [buffer: number, offset: number];
-export type WasmOp = readonly [fnName: string, ...args: WasmArg[]];
-
-/** One buffer of a worker job: bytes to copy in, or a length to allocate. */
-export type JobBuffer = Uint8Array | number;
-
-/** 6u+2, the optimal ate loop count of BN254, as wasmcurves walks it (plain binary, LSB first). */
-const ATE_BITS = [...29793968203157093288n.toString(2)].reverse().map(Number);
-const G1_AFFINE = 64;
-const FP12 = 384;
-/** Pairs per multi-Miller group: bounded by the main thread's fixed 1.6 MB of wasm memory. */
-const MILLER_GROUP = 16;
-
 export class PairingKit {
   readonly preQSize: number;
   private readonly tm: ThreadManager;
   private readonly x: Record<string, (...args: number[]) => number>;
+  private readonly wasm: WasmEnv;
 
   constructor(curve: Bn128Curve) {
     const c = curve as unknown as { tm: ThreadManager; preQSize: number };
-    this.tm = c.tm;
-    this.x = c.tm.instance.exports;
+    const tm = c.tm;
+    this.tm = tm;
+    this.x = tm.instance.exports;
     this.preQSize = c.preQSize;
+    this.wasm = { x: this.x, u8: () => tm.u8, alloc: (n) => tm.alloc(n) };
   }
 
-  get concurrency(): number {
-    return this.tm.concurrency;
+  /** Runs fn synchronously on the main thread's instance; what it allocates is freed afterwards. */
+  env<T>(fn: (env: WasmEnv) => T): T {
+    this.tm.startSyncOp();
+    try {
+      return fn(this.wasm);
+    } finally {
+      this.tm.endSyncOp();
+    }
   }
 
   /**
-   * Runs fn synchronously in the main thread's wasm memory: `put` copies bytes in and returns
-   * their address, `alloc` reserves zeroed-or-not scratch space; everything is freed afterwards.
+   * Like env, with helpers: `put` copies bytes in and returns their address, `alloc` reserves
+   * scratch space, `get` copies bytes out.
    */
   sync<T>(
     fn: (
@@ -118,21 +124,17 @@ export class PairingKit {
       get: (p: number, n: number) => Uint8Array,
     ) => T,
   ): T {
-    const tm = this.tm;
-    tm.startSyncOp();
-    try {
-      return fn(
+    return this.env((e) =>
+      fn(
         (b) => {
-          const p = tm.alloc(b.byteLength);
-          tm.u8.set(b, p);
+          const p = e.alloc(b.byteLength);
+          e.u8().set(b, p);
           return p;
         },
-        (n) => tm.alloc(n),
-        (p, n) => tm.u8.slice(p, p + n),
-      );
-    } finally {
-      tm.endSyncOp();
-    }
+        (n) => e.alloc(n),
+        (p, n) => e.u8().slice(p, p + n),
+      ),
+    );
   }
 
   /** Calls a module function by name on addresses. */
@@ -142,18 +144,17 @@ export class PairingKit {
     return f(...args);
   }
 
-  /** Runs ops in the main thread on the given buffer addresses. */
-  run(bases: readonly number[], ops: readonly WasmOp[]): void {
-    for (const [fn, ...args] of ops)
-      this.call(fn, ...args.map((a) => (typeof a === "number" ? a : bases[a[0]]! + a[1])));
+  /** Worker threads of the curve. */
+  get concurrency(): number {
+    return this.tm.concurrency;
   }
 
   /**
-   * Runs ops in one worker (one message each way): buffers are copied in or allocated,
-   * `outputs` lists [buffer, length] to copy back.
+   * Runs ops in one of the curve's workers (one message each way): buffers are copied in or
+   * allocated, `outputs` lists [buffer, length] to copy back.
    */
   async job(
-    buffers: readonly JobBuffer[],
+    buffers: readonly ChunkBuffer[],
     ops: readonly WasmOp[],
     outputs: readonly (readonly [number, number])[],
   ): Promise<Uint8Array[]> {
@@ -171,55 +172,27 @@ export class PairingKit {
   }
 
   /**
-   * Product of the Miller loops f_{6u+2,Q_i}(P_i) (with the two Frobenius lines), sharing the
-   * Fp12 squarings across the pairs of a group: the same value as multiplying
-   * bn128_millerLoop's results, at about 60% of the cost. P_i: affine G1 (not zero);
+   * Product of the Miller loops f_{6u+2,Q_i}(P_i) (see millerLoops). P_i: affine G1 (not zero);
    * preQ_i: bn128_prepareG2 output. Returns an Fp12 element (before the final exponentiation).
    */
   millerProduct(ps: readonly Uint8Array[], preQs: readonly Uint8Array[]): Uint8Array {
-    const one = this.sync((_p, alloc, get) => {
+    let acc = this.sync((_p, alloc, get) => {
       const f = alloc(FP12);
       this.call("ftm_one", f);
       return get(f, FP12);
     });
-    let acc = one;
+    // groups bounded by the main thread's fixed 1.6 MB of wasm memory
     for (let s = 0; s < ps.length; s += MILLER_GROUP) {
       const e = Math.min(ps.length, s + MILLER_GROUP);
-      acc = this.sync((put, alloc, get) => {
-        const x = this.x;
-        const square = x.ftm_square!;
-        const mul1 = x.f2m_mul1!;
-        const mulBy024 = x.bn128__mulBy024!;
-        const n = e - s;
-        const pP: number[] = [];
-        const coef: number[] = [];
-        for (let i = s; i < e; i++) {
-          pP.push(put(ps[i]!));
-          // the coefficients follow the prepared point's affine x, y (3 Fp2 slots)
-          coef.push(put(preQs[i]!) + 192);
-        }
-        const vw = alloc(64);
-        const vv = alloc(64);
-        const f = alloc(FP12);
-        this.call("ftm_one", f);
-        const line = (j: number) => {
-          const c = coef[j]!;
-          mul1(c + 64, pP[j]! + 32, vw);
-          mul1(c + 128, pP[j]!, vv);
-          mulBy024(c, vw, vv, f);
-          coef[j] = c + 192;
-        };
-        // The walk of wasmcurves' bn128_millerLoop (6u+2 > 0: no final inversion), one shared f.
-        for (let i = ATE_BITS.length - 2; i >= 0; i--) {
-          square(f, f);
-          for (let j = 0; j < n; j++) line(j);
-          if (ATE_BITS[i]) for (let j = 0; j < n; j++) line(j);
-        }
-        for (let j = 0; j < n; j++) line(j);
-        for (let j = 0; j < n; j++) line(j);
-        const pAcc = put(acc);
-        this.call("ftm_mul", pAcc, f, pAcc);
-        return get(pAcc, FP12);
+      acc = this.sync((put, _alloc, get) => {
+        const f = put(acc);
+        millerLoops(
+          this.wasm,
+          ps.slice(s, e).map((p) => put(p)),
+          preQs.slice(s, e).map((q) => put(q)),
+          f,
+        );
+        return get(f, FP12);
       });
     }
     return acc;
@@ -248,9 +221,9 @@ export class PairingKit {
     return this.sync((put, alloc, get) => {
       const p = put(jac);
       if (this.call("g1m_isZero", p)) return undefined;
-      const a = alloc(G1_AFFINE);
+      const a = alloc(G1A);
       this.call("g1m_toAffine", p, a);
-      return get(a, G1_AFFINE);
+      return get(a, G1A);
     });
   }
 }

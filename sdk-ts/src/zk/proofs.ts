@@ -4,5 +4,6 @@ export * from "./circuits.js";
 export * from "./commit.js";
 export { acquireCurve, releaseCurve, withCurve } from "./curve.js";
 export * from "./groth16-types.js";
+export { pairingThreads } from "./pairing-pool.js";
 export * from "./prove.js";
 export * from "./verify.js";

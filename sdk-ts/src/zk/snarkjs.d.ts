@@ -24,3 +24,16 @@ declare module "snarkjs" {
 declare module "circom_runtime" {
   export function WitnessCalculatorBuilder(code: Uint8Array, options?: unknown): Promise<unknown>;
 }
+
+// wasmcurves and wasmbuilder (the bn128 wasm module ffjavascript runs, and its builder) ship no
+// type declarations either.
+declare module "wasmbuilder" {
+  export class ModuleBuilder {
+    modules: Record<string, unknown>;
+    setMemory(pages: number): void;
+    build(): Uint8Array;
+  }
+}
+declare module "wasmcurves" {
+  export function buildBn128(builder: import("wasmbuilder").ModuleBuilder): void;
+}
