@@ -577,7 +577,7 @@ export async function verifyGroth16Batch(
 
 /**
  * Starts batch verification's pairing threads now instead of at the second large batch (a server
- * or a job about to verify many batches). They live while the curve is held (acquireCurve).
+ * or a job about to verify many batches). They stop after 30 s without work, or at releaseCurve().
  * Resolves to false where there can be none: running from source, or on one core.
  */
 export async function startPairingThreads(): Promise<boolean> {

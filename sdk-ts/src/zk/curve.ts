@@ -36,7 +36,8 @@ export async function acquireCurve(): Promise<() => void> {
     if (holders === 0) {
       idleTimer = setTimeout(() => {
         idleTimer = undefined;
-        if (holders === 0) void releaseCurve();
+        // the pairing threads, idle, do not keep a process alive: they keep their own time
+        if (holders === 0) void terminateCurve();
       }, CURVE_IDLE_MS);
       idleTimer.unref?.();
     }
@@ -55,14 +56,16 @@ export async function withCurve<T>(fn: (curve: Bn128Curve) => Promise<T>): Promi
 
 /** Terminates the curve's workers and the pairing threads now (the next use starts new ones). */
 export async function releaseCurve(): Promise<void> {
+  await Promise.all([terminateCurve(), releasePairingPool()]);
+}
+
+async function terminateCurve(): Promise<void> {
   const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
   const c = g.curve_bn128;
-  const pool = releasePairingPool();
   if (c) {
     g.curve_bn128 = undefined;
     await c.terminate();
   }
-  await pool;
 }
 
 /*

@@ -3,9 +3,10 @@
  * instance of the bn128 module (pairing-worker.ts). A thread builds its module in ~0.3 s, more
  * than a batch of a hundred proofs takes, so threads start only in a process that verifies large
  * batches repeatedly (a server, a long-running job): from the second large batch on, and that
- * batch does not wait for them. They live while the shared curve is warm and are terminated with
- * it (releaseCurve); idle threads do not keep a process alive. Running from source (no built
- * worker entry beside this code) there are no threads.
+ * batch does not wait for them. They stop after POOL_IDLE_MS without work (the shared curve stops
+ * after 150 ms, but a server verifying a batch a second should not rebuild them each time) or at
+ * releaseCurve(); idle threads do not keep a process alive. Running from source (no built worker
+ * entry beside this code) there are no threads.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -20,6 +21,8 @@ const WORKER_FILES = ["zk-pairing-worker.js", "zk-pairing-worker.mjs", "zk-pairi
 const MAX_THREADS = 4;
 /** A batch of at least this many proofs is large (worth the threads). */
 export const LARGE_BATCH = 24;
+/** Idle time after which the threads stop. */
+export const POOL_IDLE_MS = 30_000;
 
 interface Slot {
   worker: Worker;
@@ -40,6 +43,7 @@ export class PairingPool {
   >();
   private nextId = 0;
   private dead = false;
+  private idle: NodeJS.Timeout | undefined;
   private readonly waiters: (() => void)[] = [];
 
   constructor(
@@ -56,6 +60,7 @@ export class PairingPool {
       worker.on("exit", (code) => this.fail(`A pairing thread stopped (exit code ${code})`));
       this.slots.push(slot);
     }
+    this.touch();
   }
 
   get size(): number {
@@ -92,7 +97,18 @@ export class PairingPool {
 
   async terminate(): Promise<void> {
     this.dead = true;
+    clearTimeout(this.idle);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  /** (Re)starts the idle timer: the pool stops when it runs out. */
+  private touch(): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      if (pool === this) pool = undefined;
+      void this.terminate();
+    }, POOL_IDLE_MS);
+    this.idle.unref();
   }
 
   private dispatch(): void {
@@ -131,6 +147,7 @@ export class PairingPool {
     if (pool === this) pool = undefined;
     for (const p of this.pending.values()) p.reject(new TfError("TF_INTERNAL", message));
     this.pending.clear();
+    clearTimeout(this.idle);
     this.wake();
     for (const s of this.slots) void s.worker.terminate();
   }
