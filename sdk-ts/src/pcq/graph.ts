@@ -225,7 +225,7 @@ export function indexGraph(graph: Graph, weighted: boolean): GraphIndex {
  */
 export interface CsrIndex {
   nodes: string[];
-  /** Node id → node number (built on first use; csrPosition reads ids without it). */
+  /** Node id → node number (built on first use). */
   index: Map<string, number>;
   directed: boolean;
   /** Neighbours of v: outAdj[outStart[v] .. outStart[v + 1]). */
@@ -316,7 +316,7 @@ export function csrIndexAnyOrder(graph: Graph): CsrIndex {
   return entry.any;
 }
 
-const edgeWeightOf = (attr: Record<string, unknown>): number => {
+export const edgeWeightOf = (attr: Record<string, unknown>): number => {
   const w = attr.weight;
   return typeof w === "number" && !Number.isNaN(w) ? w : 1; // graphology's own coercion
 };
@@ -353,7 +353,7 @@ export function buildCsrByAdjacency(graph: Graph): CsrIndex {
 
 const positionsOf = new WeakMap<CsrIndex, Readonly<Record<string, number>>>();
 
-/** A CsrIndex whose `index` Map is only built if someone reads it (csrPosition does not). */
+/** A CsrIndex whose `index` Map is only built if someone reads it. */
 function csr(
   nodes: string[],
   position: Record<string, number>,
@@ -388,12 +388,6 @@ function csr(
 export function csrIndexIfBuilt(graph: Graph): CsrIndex | undefined {
   const entry = csrCache.get(graph);
   return entry?.keyed ?? entry?.any;
-}
-
-/** The node number of `id` in the index; undefined when it is not a node. */
-export function csrPosition(g: CsrIndex, id: string): number | undefined {
-  const position = positionsOf.get(g);
-  return position ? position[id] : g.index.get(id);
 }
 
 /**
@@ -583,13 +577,6 @@ function sortByKeyValue(order: Int32Array, keyValue: Float64Array, packed: Float
     for (let i = 0; i < order.length; i++)
       order[i] = packed[i]! - Math.floor(packed[i]! * 2 ** -21) * 2 ** 21;
   } else order.sort((a, b) => keyValue[a]! - keyValue[b]!);
-}
-
-/** Weight of the edge a→b in the index (1 when `weighted` is false); undefined when absent. */
-export function csrEdgeWeight(g: CsrIndex, a: number, b: number, weighted: boolean): number | undefined {
-  for (let j = g.outStart[a]!; j < g.outStart[a + 1]!; j++)
-    if (g.outAdj[j] === b) return weighted ? g.outW[j]! : 1;
-  return undefined;
 }
 
 const codeUnitRanks = new WeakMap<readonly string[], Int32Array>(); // by g.nodes: shared by both orders

@@ -1,11 +1,16 @@
 /**
  * Shortest paths: Dijkstra distances and Yen's k shortest simple paths. graphology-shortest-path
  * has no way to exclude nodes or edges from a search, which Yen's spur searches need, so this is
- * written here. Spur paths use bidirectional search over the CSR index (BFS for hop counts,
- * Dijkstra for weights), as NetworkX's shortest_simple_paths does, with stamped scratch arrays
- * reused across spur searches.
+ * written here. Spur paths use bidirectional search (BFS for hop counts, Dijkstra for weights), as
+ * NetworkX's shortest_simple_paths does, with stamped scratch arrays reused across spur searches.
+ *
+ * The searches read a node's neighbours only when they expand it (LazyNeighbours): building an
+ * index of the whole graph first cost ~10x the searches themselves on a 50k-edge graph. The
+ * neighbours come in graphology's order (that of csrIndex), so results are those of a search over
+ * the index.
  */
-import type { CsrIndex, GraphIndex } from "./graph.js";
+import type { Graph } from "./graph.js";
+import { edgeWeightOf } from "./graph.js";
 
 /** Binary min-heap of (priority, tiebreak, value); ties broken by insertion order. */
 export class MinHeap<T> {
@@ -101,6 +106,92 @@ export function dijkstraDistances(
 interface Path {
   nodes: number[];
   length: number;
+}
+
+/** A node's neighbours and the weights of the edges to them, in graphology's order. */
+export interface NeighbourList {
+  nb: readonly number[];
+  w: readonly number[];
+}
+
+/** What the searches read: node numbers 0.. (handed out as nodes are met) and their neighbours. */
+export interface Neighbours {
+  readonly directed: boolean;
+  /** Upper bound on node numbers (the graph's order). */
+  readonly capacity: number;
+  out(v: number): NeighbourList;
+  /** In-neighbours (the out-neighbours when the graph is not directed). */
+  in(v: number): NeighbourList;
+}
+
+/**
+ * A graphology graph's neighbours, read node by node on first use: node numbers are handed out
+ * in the order nodes are met (`number`, then as neighbours are read) and `keys` maps them back.
+ * Lists follow forEachOutboundEdge / forEachInboundEdge, as buildCsrByAdjacency does; a graph that
+ * is not directed is read through its outbound edges for both directions.
+ */
+export class LazyNeighbours implements Neighbours {
+  readonly directed: boolean;
+  readonly capacity: number;
+  readonly keys: string[] = [];
+  private readonly ids = new Map<string, number>();
+  private readonly outs: (NeighbourList | undefined)[] = [];
+  private readonly ins: (NeighbourList | undefined)[] = [];
+
+  constructor(private readonly graph: Graph) {
+    this.directed = graph.type === "directed";
+    this.capacity = graph.order;
+  }
+
+  /** The number of node `key` (handing one out if it has none yet). */
+  number(key: string): number {
+    let v = this.ids.get(key);
+    if (v === undefined) {
+      v = this.keys.length;
+      this.keys.push(key);
+      this.ids.set(key, v);
+    }
+    return v;
+  }
+
+  out(v: number): NeighbourList {
+    let list = this.outs[v];
+    if (list === undefined) {
+      list = this.read(v, false);
+      this.outs[v] = list;
+    }
+    return list;
+  }
+
+  in(v: number): NeighbourList {
+    if (!this.directed) return this.out(v);
+    let list = this.ins[v];
+    if (list === undefined) {
+      list = this.read(v, true);
+      this.ins[v] = list;
+    }
+    return list;
+  }
+
+  private read(v: number, inbound: boolean): NeighbourList {
+    const node = this.keys[v]!;
+    const nb: number[] = [];
+    const w: number[] = [];
+    const visit = (_e: string, attr: Record<string, unknown>, s: string, t: string) => {
+      nb.push(this.number(s === node ? t : s));
+      w.push(edgeWeightOf(attr));
+    };
+    if (inbound) this.graph.forEachInboundEdge(node, visit);
+    else this.graph.forEachOutboundEdge(node, visit);
+    return { nb, w };
+  }
+}
+
+/** Weight of the edge a→b (the first in a's list; 1 when `weighted` is false); undefined when absent. */
+export function edgeWeight(g: Neighbours, a: number, b: number, weighted: boolean): number | undefined {
+  const { nb, w } = g.out(a);
+  for (let j = 0; j < nb.length; j++) if (nb[j] === b) return weighted ? w[j]! : 1;
+  return undefined;
 }
 
 /** Binary min-heap of (distance, node) on typed arrays; ties broken by insertion order. */
@@ -213,10 +304,10 @@ class SpurSearch {
   private readonly bufC: Int32Array;
 
   constructor(
-    private readonly g: CsrIndex,
+    private readonly g: Neighbours,
     private readonly weighted: boolean,
   ) {
-    const n = g.nodes.length;
+    const n = g.capacity;
     this.n = n;
     this.seenF = new Int32Array(n);
     this.seenB = new Int32Array(n);
@@ -279,7 +370,7 @@ class SpurSearch {
 
   /** Bidirectional BFS, expanding the smaller fringe a whole level at a time (as NetworkX). */
   private bfs(s: number, t: number): Path | null {
-    const { outStart, outAdj, inStart, inAdj } = this.g;
+    const g = this.g;
     const gen = this.gen;
     const { seenF, seenB, predF, predB, blockedNode } = this;
     seenF[s] = gen;
@@ -298,8 +389,9 @@ class SpurSearch {
       if (nf <= nb) {
         for (let i = 0; i < nf; i++) {
           const v = fwd[i]!;
-          for (let j = outStart[v]!; j < outStart[v + 1]!; j++) {
-            const w = outAdj[j]!;
+          const { nb } = g.out(v);
+          for (let j = 0; j < nb.length; j++) {
+            const w = nb[j]!;
             if (blockedNode[w] === gen || this.edgeBlocked(v, w)) continue;
             if (seenF[w] !== gen) {
               seenF[w] = gen;
@@ -316,8 +408,9 @@ class SpurSearch {
       } else {
         for (let i = 0; i < nb; i++) {
           const v = bwd[i]!;
-          for (let j = inStart[v]!; j < inStart[v + 1]!; j++) {
-            const w = inAdj[j]!;
+          const { nb } = g.in(v);
+          for (let j = 0; j < nb.length; j++) {
+            const w = nb[j]!;
             if (blockedNode[w] === gen || this.edgeBlocked(w, v)) continue;
             if (seenB[w] !== gen) {
               seenB[w] = gen;
@@ -346,7 +439,7 @@ class SpurSearch {
    * reached from both sides; stop once a node is settled from both sides (as NetworkX).
    */
   private dijkstra(s: number, t: number): Path | null {
-    const { outStart, outAdj, outW, inStart, inAdj, inW } = this.g;
+    const g = this.g;
     const gen = this.gen;
     const { seenF, seenB, doneF, doneB, predF, predB, distF, distB, blockedNode, heapF, heapB } = this;
     heapF.clear();
@@ -368,10 +461,11 @@ class SpurSearch {
         if (doneF[v] === gen) continue;
         doneF[v] = gen;
         if (doneB[v] === gen) break;
-        for (let j = outStart[v]!; j < outStart[v + 1]!; j++) {
-          const w = outAdj[j]!;
+        const { nb, w: ws } = g.out(v);
+        for (let j = 0; j < nb.length; j++) {
+          const w = nb[j]!;
           if (blockedNode[w] === gen || this.edgeBlocked(v, w)) continue;
-          const nd = d + outW[j]!;
+          const nd = d + ws[j]!;
           if (seenF[w] !== gen || nd < distF[w]!) {
             seenF[w] = gen;
             distF[w] = nd;
@@ -389,10 +483,11 @@ class SpurSearch {
         if (doneB[v] === gen) continue;
         doneB[v] = gen;
         if (doneF[v] === gen) break;
-        for (let j = inStart[v]!; j < inStart[v + 1]!; j++) {
-          const w = inAdj[j]!;
+        const { nb, w: ws } = g.in(v);
+        for (let j = 0; j < nb.length; j++) {
+          const w = nb[j]!;
           if (blockedNode[w] === gen || this.edgeBlocked(w, v)) continue;
-          const nd = d + inW[j]!;
+          const nd = d + ws[j]!;
           if (seenB[w] !== gen || nd < distB[w]!) {
             seenB[w] = gen;
             distB[w] = nd;
@@ -412,12 +507,12 @@ class SpurSearch {
 }
 
 /**
- * Yen's algorithm on the CSR index: up to k loopless paths from s to t in order of length
- * (sum of edge weights, or hop count when `weighted` is false). Candidates of equal length
- * come out in the order they were found, so the result is deterministic.
+ * Yen's algorithm: up to k loopless paths from s to t in order of length (sum of edge weights,
+ * or hop count when `weighted` is false). Candidates of equal length come out in the order they
+ * were found, so the result is deterministic.
  */
-export function kShortestSimplePathsCsr(
-  g: CsrIndex,
+export function kShortestSimplePaths(
+  g: Neighbours,
   s: number,
   t: number,
   k: number,
@@ -428,11 +523,6 @@ export function kShortestSimplePathsCsr(
   search.reset();
   const first = search.find(s, t);
   if (!first) return [];
-  const edgeWeight = (a: number, b: number): number => {
-    if (!weighted) return 1;
-    for (let j = g.outStart[a]!; j < g.outStart[a + 1]!; j++) if (g.outAdj[j] === b) return g.outW[j]!;
-    return Number.NaN; // unreachable: path edges exist
-  };
   const found: Path[] = [first];
   const seen = new Set<string>([first.nodes.join(",")]);
   const candidates = new MinHeap<Path>();
@@ -440,7 +530,7 @@ export function kShortestSimplePathsCsr(
     const prev = found[found.length - 1]!.nodes;
     let rootLength = 0;
     for (let i = 0; i < prev.length - 1; i++) {
-      if (i > 0) rootLength += edgeWeight(prev[i - 1]!, prev[i]!);
+      if (i > 0) rootLength += edgeWeight(g, prev[i - 1]!, prev[i]!, weighted)!; // path edges exist
       const spur = prev[i]!;
       search.reset();
       for (const p of found) {
@@ -470,41 +560,4 @@ export function kShortestSimplePathsCsr(
     found.push(next[1]);
   }
   return found;
-}
-
-/** GraphIndex → CsrIndex (weights as the index holds them). */
-function toCsr(g: GraphIndex): CsrIndex {
-  const pack = (adj: number[][], adjW: number[][]) => {
-    const n = adj.length;
-    const start = new Int32Array(n + 1);
-    for (let v = 0; v < n; v++) start[v + 1] = start[v]! + adj[v]!.length;
-    const flat = new Int32Array(start[n]!);
-    const flatW = new Float64Array(start[n]!);
-    for (let v = 0; v < n; v++) {
-      flat.set(adj[v]!, start[v]!);
-      flatW.set(adjW[v]!, start[v]!);
-    }
-    return [start, flat, flatW] as const;
-  };
-  const [outStart, outAdj, outW] = pack(g.out, g.outW);
-  const [inStart, inAdj, inW] = g.directed ? pack(g.in, g.inW) : [outStart, outAdj, outW];
-  return {
-    nodes: g.nodes,
-    index: g.index,
-    directed: g.directed,
-    outStart,
-    outAdj,
-    outW,
-    inStart,
-    inAdj,
-    inW,
-  };
-}
-
-/**
- * Yen's algorithm: up to k loopless paths from s to t in order of length (sum of the index's
- * edge weights; hop count when the index is unweighted). Deterministic.
- */
-export function kShortestSimplePaths(g: GraphIndex, s: number, t: number, k: number): Path[] {
-  return kShortestSimplePathsCsr(toCsr(g), s, t, k, true);
 }

@@ -16,11 +16,9 @@ import {
   type CsrIndex,
   cjsDefault,
   csrCodeUnitRanks,
-  csrEdgeWeight,
   csrIndex,
   csrIndexAnyOrder,
   csrIndexIfBuilt,
-  csrPosition,
   type Graph,
   type GraphIndex,
   indexGraph,
@@ -28,7 +26,13 @@ import {
   nodeCodeUnitRanks,
   nodePositions,
 } from "./graph.js";
-import { dijkstraDistances, kShortestSimplePathsCsr } from "./kpaths.js";
+import {
+  dijkstraDistances,
+  edgeWeight,
+  kShortestSimplePaths,
+  LazyNeighbours,
+  type Neighbours,
+} from "./kpaths.js";
 
 export const METRIC_NAMES = [
   "degree",
@@ -484,12 +488,13 @@ function compute(graph: Graph, spec: MetricSpec): MetricValue {
             `k_shortest_paths: ${name} ${JSON.stringify(v)} is not a node of the graph`,
             { details: { metric: "k_shortest_paths", [name]: v } },
           );
-      const g = csrIndex(graph);
-      const paths = kShortestSimplePathsCsr(g, csrPosition(g, source)!, csrPosition(g, target)!, k, weighted);
+      // no index of the whole graph: the searches read the neighbours of the nodes they expand
+      const g = new LazyNeighbours(graph);
+      const paths = kShortestSimplePaths(g, g.number(source), g.number(target), k, weighted);
       return {
         kind: "paths",
         paths: paths.map((p) => ({
-          nodes: p.nodes.map((i) => g.nodes[i]!),
+          nodes: p.nodes.map((i) => g.keys[i]!),
           length: pathLength(g, p.nodes, weighted),
         })),
       };
@@ -531,9 +536,9 @@ function compute(graph: Graph, spec: MetricSpec): MetricValue {
 }
 
 /** Sum of edge weights along the path, in path order (as NetworkX's path_weight). */
-function pathLength(g: CsrIndex, path: number[], weighted: boolean): number {
+function pathLength(g: Neighbours, path: number[], weighted: boolean): number {
   let total = 0;
-  for (let i = 0; i + 1 < path.length; i++) total += csrEdgeWeight(g, path[i]!, path[i + 1]!, weighted)!;
+  for (let i = 0; i + 1 < path.length; i++) total += edgeWeight(g, path[i]!, path[i + 1]!, weighted)!;
   return total;
 }
 

@@ -14,6 +14,7 @@ import {
   digitIdRanks,
   type Graph,
 } from "../../src/pcq/graph.js";
+import { edgeWeight, kShortestSimplePaths, LazyNeighbours, type Neighbours } from "../../src/pcq/kpaths.js";
 import { computeMetric } from "../../src/pcq/metrics.js";
 
 /** Plain arrays, so a mismatch prints readably. */
@@ -218,4 +219,118 @@ describe("order-free index and components", () => {
       }
     },
   );
+});
+
+/** The searches over a whole-graph index, as they ran before reading neighbours lazily. */
+function indexNeighbours(g: Graph): Neighbours & { keys: string[] } {
+  const c = csrIndex(g);
+  const list = (start: Int32Array, adj: Int32Array, w: Float64Array, v: number) => ({
+    nb: [...adj.slice(start[v]!, start[v + 1]!)],
+    w: [...w.slice(start[v]!, start[v + 1]!)],
+  });
+  return {
+    directed: c.directed,
+    capacity: c.nodes.length,
+    keys: c.nodes,
+    out: (v) => list(c.outStart, c.outAdj, c.outW, v),
+    in: (v) => list(c.inStart, c.inAdj, c.inW, v),
+  };
+}
+
+describe("k shortest paths read neighbours lazily", () => {
+  const paths = (nb: Neighbours & { keys: string[] }, s: number, t: number, k: number, weighted: boolean) =>
+    kShortestSimplePaths(nb, s, t, k, weighted).map((p) => ({
+      nodes: p.nodes.map((v) => nb.keys[v]!),
+      length: p.length,
+    }));
+
+  it.each([
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ])(
+    "finds what the index search finds, in the same order (directed=%s, weighted=%s)",
+    (directed, weighted) => {
+      for (let seed = 1; seed <= 25; seed++) {
+        const g = randomGraph(seed, directed);
+        const ids = g.nodes();
+        for (const [s, t] of [
+          [ids[0]!, ids[ids.length - 1]!],
+          [ids[1]!, ids[2]!],
+          [ids[ids.length - 2]!, ids[0]!],
+        ]) {
+          const index = indexNeighbours(g);
+          const lazy = new LazyNeighbours(g);
+          const expected = paths(index, index.keys.indexOf(s!), index.keys.indexOf(t!), 12, weighted);
+          expect(
+            paths(lazy, lazy.number(s!), lazy.number(t!), 12, weighted),
+            `seed ${seed} ${s}→${t}`,
+          ).toEqual(expected);
+        }
+      }
+    },
+  );
+
+  it("agrees on multigraphs, self-loops, unreachable targets and k beyond the paths there are", () => {
+    const m = new MultiGraph({ type: "undirected", allowSelfLoops: true });
+    for (const [s, t, w] of [
+      ["a", "b", 3],
+      ["a", "b", 1],
+      ["b", "c", 1],
+      ["a", "c", 5],
+      ["c", "c", 1],
+      ["c", "d", 2],
+      ["b", "d", 4],
+    ] as const) {
+      m.mergeNode(s);
+      m.mergeNode(t);
+      m.addEdge(s, t, { weight: w }); // a–b twice: parallel edges of different weights
+    }
+    expect(m.size).toBe(7);
+    m.addNode("lonely");
+    for (const weighted of [false, true])
+      for (const [s, t] of [
+        ["a", "d"],
+        ["d", "a"],
+        ["a", "lonely"],
+        ["c", "c"],
+      ]) {
+        const index = indexNeighbours(m);
+        const lazy = new LazyNeighbours(m);
+        const got = paths(lazy, lazy.number(s!), lazy.number(t!), 50, weighted);
+        expect(got).toEqual(paths(index, index.keys.indexOf(s!), index.keys.indexOf(t!), 50, weighted));
+        if (t === "lonely") expect(got).toEqual([]);
+      }
+  });
+
+  it("never reads the part of the graph the searches do not reach", () => {
+    const g = new UndirectedGraph();
+    for (let i = 0; i < 5; i++) g.mergeEdge(`p${i}`, `p${i + 1}`);
+    g.mergeEdge("p0", "p5");
+    // a large component elsewhere
+    for (let i = 0; i < 2000; i++) g.mergeEdge(`x${i}`, `x${(i * 7 + 1) % 2000}`);
+    const lazy = new LazyNeighbours(g);
+    const found = kShortestSimplePaths(lazy, lazy.number("p0"), lazy.number("p3"), 5, false);
+    expect(found.map((p) => p.nodes.map((v) => lazy.keys[v]))).toEqual([
+      ["p0", "p1", "p2", "p3"],
+      ["p0", "p5", "p4", "p3"],
+    ]);
+    expect(lazy.keys.every((k) => k.startsWith("p"))).toBe(true);
+  });
+
+  it("the metric returns the same paths and lengths as before (node ids, weights)", () => {
+    const g = randomGraph(11, false);
+    const ids = g.nodes();
+    const r = computeMetric(g, {
+      metric: "k_shortest_paths",
+      params: { source: ids[0]!, target: ids[3]!, k: 6, weighted: true },
+    });
+    const index = indexNeighbours(g);
+    const expected = kShortestSimplePaths(index, 0, index.keys.indexOf(ids[3]!), 6, true).map((p) => ({
+      nodes: p.nodes.map((v) => index.keys[v]!),
+      length: p.nodes.slice(1).reduce((sum, v, i) => sum + edgeWeight(index, p.nodes[i]!, v, true)!, 0),
+    }));
+    expect(r).toEqual({ kind: "paths", paths: expected });
+  });
 });
