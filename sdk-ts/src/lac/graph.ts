@@ -82,6 +82,7 @@ const S_ADJ = 7;
 const S_MARK = 8;
 const S_SEEDS = 9;
 const S_QUEUE = 10;
+const S_STAMP2 = 11;
 /** Generation of the direct-id table: an entry is valid only when its stamp equals it. */
 let generation = 0;
 
@@ -171,12 +172,14 @@ export function graphMetrics(graph: GraphInput, wanted: ReadonlySet<GraphMetric>
   if (wantComponents) out.componentSize = largestComponent(n, m, src, dst);
   if (wantDegrees || wantPath) {
     const csr = adjacency(n, m, src, dst);
-    if (wantDegrees) {
-      const { maxDegree, edgeCount } = distinctDegrees(n, csr);
-      if (wanted.has("maxDegree")) out.maxDegree = maxDegree;
-      if (wanted.has("edgeCount")) out.edgeCount = edgeCount;
-    }
-    if (wantPath) out.pathLength = eccentricity(n, csr, seeds!, nSeeds);
+    let degrees: { maxDegree: number; edgeCount: number } | undefined;
+    if (wantPath) {
+      const r = eccentricity(n, csr, seeds!, nSeeds, wantDegrees);
+      out.pathLength = r.eccentricity;
+      degrees = r.degrees;
+    } else degrees = distinctDegrees(n, csr);
+    if (wanted.has("maxDegree")) out.maxDegree = degrees?.maxDegree;
+    if (wanted.has("edgeCount")) out.edgeCount = degrees?.edgeCount;
   }
   if (wanted.has("pathLength") && !wantPath) out.pathLength = undefined;
   return out;
@@ -260,12 +263,19 @@ interface Csr {
 /**
  * Distinct-neighbour degrees with a stamp array (no sorting); edges = sum / 2. Branch-free inner
  * loop: whether a neighbour is new is data, not control flow (random graphs mispredict it).
+ * `skip` (when given) marks nodes already counted (dist ≥ 0 after eccentricity): only the others
+ * are counted, and `from` carries what was counted for them.
  */
-function distinctDegrees(n: number, { offsets, adj }: Csr): { maxDegree: number; edgeCount: number } {
-  const stamp = scratch(S_MARK, n).fill(-1, 0, n);
-  let maxDegree = 0;
-  let total = 0;
+function distinctDegrees(
+  n: number,
+  { offsets, adj }: Csr,
+  skip?: Int32Array,
+  from = { maxDegree: 0, total: 0 },
+): { maxDegree: number; edgeCount: number } {
+  const stamp = scratch(S_STAMP2, n).fill(-1, 0, n);
+  let { maxDegree, total } = from;
   for (let v = 0; v < n; v++) {
+    if (skip !== undefined && skip[v]! >= 0) continue;
     let d = 0;
     const end = offsets[v + 1]!;
     for (let j = offsets[v]!; j < end; j++) {
@@ -283,9 +293,18 @@ function distinctDegrees(n: number, { offsets, adj }: Csr): { maxDegree: number;
 /**
  * Multi-source BFS from the seeds: the largest distance to any node they reach (that of the last
  * node queued, as BFS queues nodes by distance). Branch-free inner loop: an unseen neighbour
- * (dist −1) gets its distance and is queued by arithmetic on the sign bit.
+ * (dist −1) gets its distance and is queued by arithmetic on the sign bit. With `degrees`, the
+ * same loop counts each reached node's distinct neighbours (one pass over their lists, not two),
+ * and the nodes it does not reach are counted after.
  */
-function eccentricity(n: number, { offsets, adj }: Csr, seeds: Int32Array, nSeeds: number): number {
+function eccentricity(
+  n: number,
+  csr: Csr,
+  seeds: Int32Array,
+  nSeeds: number,
+  degrees: boolean,
+): { eccentricity: number; degrees?: { maxDegree: number; edgeCount: number } } {
+  const { offsets, adj } = csr;
   const dist = scratch(S_MARK, n).fill(-1, 0, n);
   const queue = scratch(S_QUEUE, n + 1); // one slot past the last node: the loop writes before it counts
   let head = 0;
@@ -297,18 +316,46 @@ function eccentricity(n: number, { offsets, adj }: Csr, seeds: Int32Array, nSeed
       queue[tail++] = s;
     }
   }
+  if (!degrees) {
+    while (head < tail) {
+      const v = queue[head++]!;
+      const dv = dist[v]! + 1;
+      const end = offsets[v + 1]!;
+      for (let j = offsets[v]!; j < end; j++) {
+        const w = adj[j]!;
+        const d = dist[w]!;
+        const unseen = d >>> 31; // 1 when d is -1
+        dist[w] = d + ((dv - d) & -unseen);
+        queue[tail] = w;
+        tail += unseen;
+      }
+    }
+    return { eccentricity: tail === 0 ? 0 : dist[queue[tail - 1]!]! };
+  }
+  const stamp = scratch(S_STAMP2, n).fill(-1, 0, n);
+  let maxDegree = 0;
+  let total = 0;
   while (head < tail) {
     const v = queue[head++]!;
     const dv = dist[v]! + 1;
     const end = offsets[v + 1]!;
+    let deg = 0;
     for (let j = offsets[v]!; j < end; j++) {
       const w = adj[j]!;
       const d = dist[w]!;
-      const unseen = d >>> 31; // 1 when d is -1
+      const unseen = d >>> 31;
       dist[w] = d + ((dv - d) & -unseen);
       queue[tail] = w;
       tail += unseen;
+      const x = stamp[w]! ^ v;
+      deg += (x | -x) >>> 31;
+      stamp[w] = v;
     }
+    total += deg;
+    if (deg > maxDegree) maxDegree = deg;
   }
-  return tail === 0 ? 0 : dist[queue[tail - 1]!]!;
+  const eccentricityValue = tail === 0 ? 0 : dist[queue[tail - 1]!]!;
+  const counted =
+    tail === n ? { maxDegree, edgeCount: total / 2 } : distinctDegrees(n, csr, dist, { maxDegree, total });
+  return { eccentricity: eccentricityValue, degrees: counted };
 }
