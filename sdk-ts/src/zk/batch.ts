@@ -93,7 +93,8 @@ export interface BatchOptions {
   /** Source of the random 128-bit scalars (tests inject a seeded one). Default: crypto.randomBytes. */
   rng?: () => bigint;
   /**
-   * Use the pairing threads for large batches: started at a process's second large batch or by
+   * Use the pairing threads for large batches: started by a large batch that follows another within
+   * 30 s, or by
    * startPairingThreads (default true). false: the curve's workers and this thread only.
    */
   threads?: boolean;
@@ -576,7 +577,7 @@ export async function verifyGroth16Batch(
 }
 
 /**
- * Starts batch verification's pairing threads now instead of at the second large batch (a server
+ * Starts batch verification's pairing threads now instead of at the second of two large batches (a server
  * or a job about to verify many batches). They stop after 30 s without work, or at releaseCurve().
  * Resolves to false where there can be none: running from source, or on one core.
  */

@@ -2,11 +2,11 @@
  * The pairing threads of batch verification: one per core (at most four), each with its own
  * instance of the bn128 module (pairing-worker.ts). A thread builds its module in ~0.3 s, more
  * than a batch of a hundred proofs takes, so threads start only in a process that verifies large
- * batches repeatedly (a server, a long-running job): from the second large batch on, and that
- * batch does not wait for them. They stop after POOL_IDLE_MS without work (the shared curve stops
- * after 150 ms, but a server verifying a batch a second should not rebuild them each time) or at
- * releaseCurve(); idle threads do not keep a process alive. Running from source (no built worker
- * entry beside this code) there are no threads.
+ * batches repeatedly (a server, a long-running job): a large batch that follows another within
+ * POOL_IDLE_MS starts them, and that batch does not wait for them. They stop after POOL_IDLE_MS
+ * without work (the shared curve stops after 150 ms, but a server verifying a batch a second
+ * should not rebuild them each time) or at releaseCurve(); idle threads do not keep a process
+ * alive. Running from source (no built worker entry beside this code) there are no threads.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -155,7 +155,8 @@ export class PairingPool {
 
 let pool: PairingPool | undefined;
 let script: string | null | undefined;
-let largeBatches = 0;
+/** When the last large batch started (the threads pay off only when large batches come often). */
+let lastLargeBatch = Number.NEGATIVE_INFINITY;
 
 /** The built worker entry beside this code; undefined when running from source. */
 function workerScript(): string | undefined {
@@ -168,13 +169,16 @@ function workerScript(): string | undefined {
 
 /**
  * The threads for a batch of `proofs`, when they are ready; undefined otherwise (the batch runs
- * as before, on the curve's workers and this thread). The second large batch of a process starts
- * them (in the background) where there is a worker entry and more than one core.
+ * as before, on the curve's workers and this thread). A large batch that follows another within
+ * POOL_IDLE_MS starts them (in the background) where there is a worker entry and more than one
+ * core: where large batches come further apart, threads would stop before the next one.
  */
 export function pairingPool(proofs: number, preQSize: number): PairingPool | undefined {
   if (pool?.ready) return pool;
   if (pool || proofs < LARGE_BATCH) return undefined;
-  if (++largeBatches >= 2) start(preQSize);
+  const now = performance.now();
+  if (now - lastLargeBatch < POOL_IDLE_MS) start(preQSize);
+  lastLargeBatch = now;
   return undefined;
 }
 

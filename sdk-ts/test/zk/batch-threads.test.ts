@@ -36,7 +36,7 @@ function forty() {
 describe.skipIf(!built)("batch verification on the pairing threads (built SDK)", () => {
   afterAll(async () => (await sdk()).zk.releaseCurve());
 
-  it("a process's first large batch runs without threads; the second starts them", () =>
+  it("a lone large batch runs without threads; one that follows it within 30 s starts them", () =>
     held(async (zk) => {
       expect(await zk.verifyGroth16Batch(forty())).toEqual({ ok: true, invalid: [] });
       expect(zk.pairingThreads()).toBe(0);
