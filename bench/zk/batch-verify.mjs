@@ -4,7 +4,7 @@
 // The batch is timed without the pairing threads (a one-off batch: the curve's workers and the
 // main thread) and with them (a process that verifies batches repeatedly; started up front).
 // Aim: >= 8x faster and <= 150 ms. Needs the built SDK: `pnpm run build` first.
-//   node bench/zk/batch-verify.mjs [--n 100] [--runs 5] [--json]
+//   node bench/zk/batch-verify.mjs [--n 100] [--runs 11] [--json]
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg } from "node:os";
@@ -18,7 +18,7 @@ const snarkjs = await import(join(snarkjsMain, "..", "..", "main.js"));
 const args = process.argv.slice(2);
 const opt = (name, d) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
 const N = opt("--n", 100);
-const RUNS = opt("--runs", 5);
+const RUNS = opt("--runs", 11);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 const golden = fileURLToPath(new URL("../../sdk-ts/test/zk/golden/", import.meta.url));

@@ -20,7 +20,7 @@ import {
   type VerificationKey,
   verificationKey,
 } from "./circuits.js";
-import { PairingKit, withCurve } from "./curve.js";
+import { PairingKit, scalarLE, withCurve } from "./curve.js";
 import { type Groth16ProofFile, parseGroth16ProofFile } from "./groth16-types.js";
 import {
   CONSTS,
@@ -29,6 +29,7 @@ import {
   chunkOutputs,
   F2,
   G1A,
+  G1J,
   G2J,
   MILLER_GROUP,
   type PairingChunk,
@@ -37,6 +38,8 @@ import {
   runOps,
   SCRATCH,
   subgroupOps,
+  WALKS,
+  type Walk,
 } from "./pairing-job.js";
 import { type PairingPool, pairingPool, startPool } from "./pairing-pool.js";
 
@@ -116,28 +119,40 @@ interface Prepared {
   b: Uint8Array;
   c: Uint8Array;
   signals: bigint[];
-  /** B's line coefficients (bn128_prepareG2), filled in by the workers. */
+  /** B's line coefficients for `walk`, filled in by the chunks. */
   preB?: Uint8Array;
+  walk?: Walk;
   /** First pass: r A (affine), computed by the workers with the r drawn up front. */
   firstRa?: Uint8Array;
 }
 
 interface PreparedKey {
-  alpha: Uint8Array;
+  /** alpha and the IC points as fixed bases (see FixedBase). */
+  alpha: FixedBase;
   /**
    * beta, gamma, delta: an id (the point's coordinates) and the line coefficients, prepared once
    * per point, not per batch. Keys share points (snarkjs takes alpha and beta from the powers of
-   * tau and gamma = the G2 generator): pairs with the same point are merged in a batch.
+   * tau and gamma = the G2 generator): terms paired with the same point are merged in a batch.
    */
   g2: { id: string; pre: Uint8Array }[];
-  /** IC points, affine, concatenated (for the MSM). */
-  ic: Uint8Array;
+  ic: FixedBase[];
   nPublic: number;
+}
+
+/**
+ * A G1 point of a verification key with its table for PairingKit.fixedMultiexp; the id (its
+ * coordinates) merges terms on the same point across keys (alpha is usually shared).
+ */
+interface FixedBase {
+  id: string;
+  table: Uint8Array;
 }
 
 const keyCache = new WeakMap<VerificationKey, PreparedKey>();
 /** Prepared verification-key G2 points by coordinates (a handful: one set per circuit at most). */
 const preparedG2 = new Map<string, Uint8Array>();
+/** Tables of verification-key G1 points by coordinates (2 KB each, one per IC point and alpha). */
+const fixedBases = new Map<string, Uint8Array>();
 
 function bad(index: number, message: string): TfError {
   return new TfError("TF_ZK_PROOF_MALFORMED", `Proof ${index}: ${message}`, { details: { index } });
@@ -181,10 +196,18 @@ export function g2(
   return q;
 }
 
-function prepareKey(curve: Bn128Curve, vk: VerificationKey): PreparedKey {
+function prepareKey(curve: Bn128Curve, kit: PairingKit, vk: VerificationKey): PreparedKey {
   const hit = keyCache.get(vk);
   if (hit) return hit;
-  const G1 = (o: string[]) => curve.G1.toAffine(curve.G1.fromObject(o.map(BigInt)));
+  const fixed = (o: string[]): FixedBase => {
+    const id = o.join(",");
+    let table = fixedBases.get(id);
+    if (!table) {
+      table = kit.fixedBase(curve.G1.toAffine(curve.G1.fromObject(o.map(BigInt))));
+      fixedBases.set(id, table);
+    }
+    return { id, table };
+  };
   const preG2 = (o: string[][]) => {
     const id = o.map((c) => c.join(",")).join(";");
     let pre = preparedG2.get(id);
@@ -196,25 +219,14 @@ function prepareKey(curve: Bn128Curve, vk: VerificationKey): PreparedKey {
     }
     return { id, pre };
   };
-  const n8 = curve.G1.F.n8 * 2;
-  const ic = new Uint8Array(n8 * vk.IC.length);
-  for (const [i, p] of vk.IC.entries()) ic.set(G1(p), i * n8);
   const k: PreparedKey = {
-    alpha: G1(vk.vk_alpha_1),
+    alpha: fixed(vk.vk_alpha_1),
     g2: [preG2(vk.vk_beta_2), preG2(vk.vk_gamma_2), preG2(vk.vk_delta_2)],
-    ic,
+    ic: vk.IC.map(fixed),
     nPublic: vk.nPublic,
   };
   keyCache.set(vk, k);
   return k;
-}
-
-function scalarLE(buf: Uint8Array, offset: number, v: bigint, bytes = 32): void {
-  let x = v;
-  for (let i = 0; i < bytes; i++) {
-    buf[offset + i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
 }
 
 function defaultRng(): bigint {
@@ -238,7 +250,10 @@ class Decoder {
   // Looked up once per circuit and batch (each lookup walks the file system for circuits/).
   private readonly keys = new Map<string, { vk: VerificationKey; sha: string } | undefined>();
 
-  constructor(private readonly curve: Bn128Curve) {}
+  constructor(
+    private readonly curve: Bn128Curve,
+    private readonly kit: PairingKit,
+  ) {}
 
   decode(items: readonly unknown[], from: number, to: number): Decoded {
     const curve = this.curve;
@@ -262,7 +277,7 @@ class Decoder {
         invalid.push(index);
         continue;
       }
-      slot.item = { index, key: item.circuit, vk: prepareKey(curve, vk), a, b, c, signals };
+      slot.item = { index, key: item.circuit, vk: prepareKey(curve, this.kit, vk), a, b, c, signals };
       prepared.push(slot.item);
     }
     return { prepared, invalid, bs };
@@ -329,8 +344,10 @@ function chunkJob(
     r16: new Uint8Array(n * 16),
     use: new Uint8Array(n),
     consts: subgroupConsts(curve),
-    preQSize: kit.preQSize,
+    // the pairing threads' module prepares B along the shorter NAF walk
+    walk: pool ? "naf" : "binary",
   };
+  const { preQSize } = WALKS[chunk.walk];
   part.forEach((p, j) => {
     chunk.qs.set(p.b, j * G2J);
     chunk.as.set(p.item?.a ?? g1, j * G1A);
@@ -343,7 +360,8 @@ function chunkJob(
     part.forEach((p, j) => {
       if (!r.inG2[j]) outside.push(p.index);
       else if (p.item) {
-        p.item.preB = r.pre.slice(j * kit.preQSize, (j + 1) * kit.preQSize);
+        p.item.preB = r.pre.slice(j * preQSize, (j + 1) * preQSize);
+        p.item.walk = WALKS[chunk.walk];
         p.item.firstRa = r.ra.slice(j * G1A, (j + 1) * G1A);
       }
     });
@@ -357,8 +375,10 @@ async function onCurveWorkers(
   kit: PairingKit,
   c: PairingChunk,
 ): Promise<PairingChunkResult> {
-  const { n, preQSize } = c;
-  const [ds, pre, ra] = await kit.job(chunkBuffers(c), chunkOps(n, preQSize), chunkOutputs(n, preQSize));
+  const { n } = c;
+  const walk = WALKS[c.walk];
+  const { preQSize } = walk;
+  const [ds, pre, ra] = await kit.job(chunkBuffers(c), chunkOps(n, walk), chunkOutputs(n, walk));
   const inG2 = new Uint8Array(n);
   const ps: Uint8Array[] = [];
   const qs: Uint8Array[] = [];
@@ -368,13 +388,15 @@ async function onCurveWorkers(
     ps.push(ra!.subarray(j * G1A, (j + 1) * G1A));
     qs.push(pre!.subarray(j * preQSize, (j + 1) * preQSize));
   }
-  return { inG2, pre: pre!, ra: ra!, f: kit.millerProduct(ps, qs) };
+  return { inG2, pre: pre!, ra: ra!, f: kit.millerProduct(ps, qs, walk) };
 }
 
 /**
- * The batch equation's fixed side for one group: r_i A_i (affine) for each proof, and the
- * per-key pairs (-(sum r_i) alpha, beta), (-sum r_i X_i, gamma), (-sum r_i C_i, delta),
- * computed with synchronous wasm calls (MSMs included) in the main thread.
+ * The batch equation's fixed side for one group: r_i A_i (affine) for each proof unless the
+ * chunks computed them, and one pair per distinct verification-key G2 point Q: (-S_Q, Q) where
+ * S_Q sums the G1 terms paired with Q over the keys in the group — (sum r_i) alpha for beta,
+ * sum r_i X_i for gamma, sum r_i C_i for delta. The key points' terms (alpha, IC) are one
+ * fixed-base multiexp per Q; C is a multiexp per key. Synchronous wasm calls in the main thread.
  */
 function linearPart(
   curve: Bn128Curve,
@@ -384,10 +406,25 @@ function linearPart(
   withRa: boolean,
 ): { ra: Uint8Array[]; vkPs: Uint8Array[]; vkQs: Uint8Array[] } {
   const ra: Uint8Array[] = new Array(group.length);
-  const vkPs: Uint8Array[] = [];
-  const vkQs: Uint8Array[] = [];
-  const shared = new Map<string, { p: Uint8Array; pre: Uint8Array }>();
   const G1 = curve.G1;
+  const sides = new Map<
+    string,
+    { pre: Uint8Array; fixed: Map<string, { table: Uint8Array; scalar: bigint }>; points: Uint8Array[] }
+  >();
+  const side = (q: { id: string; pre: Uint8Array }) => {
+    let s = sides.get(q.id);
+    if (!s) {
+      s = { pre: q.pre, fixed: new Map(), points: [] };
+      sides.set(q.id, s);
+    }
+    return s;
+  };
+  const addFixed = (q: { id: string; pre: Uint8Array }, base: FixedBase, scalar: bigint) => {
+    const terms = side(q).fixed;
+    const t = terms.get(base.id);
+    if (t) t.scalar = (t.scalar + scalar) % R;
+    else terms.set(base.id, { table: base.table, scalar: scalar % R });
+  };
   const byKey = new Map<string, number[]>();
   group.forEach((p, i) => {
     const list = byKey.get(p.key);
@@ -396,66 +433,59 @@ function linearPart(
   });
   for (const list of byKey.values()) {
     const vk = group[list[0]!]!.vk;
+    const [beta, gamma, delta] = vk.g2 as [PreparedKey["g2"][0], PreparedKey["g2"][0], PreparedKey["g2"][0]];
     const rs = list.map((gi) => r[gi]!);
     let rSum = 0n;
     for (const r of rs) rSum += r;
-    const icScalars = new Uint8Array(32 * (vk.nPublic + 1));
-    scalarLE(icScalars, 0, rSum % R);
+    addFixed(beta, vk.alpha, rSum);
+    addFixed(gamma, vk.ic[0]!, rSum);
     for (let j = 0; j < vk.nPublic; j++) {
       let w = 0n;
       list.forEach((gi, i) => {
         w += rs[i]! * group[gi]!.signals[j]!;
       });
-      scalarLE(icScalars, 32 * (j + 1), w % R);
+      addFixed(gamma, vk.ic[j + 1]!, w);
     }
     const n = list.length;
-    const as = new Uint8Array(64 * n);
-    const cs = new Uint8Array(64 * n);
+    const as = new Uint8Array(G1A * n);
+    const cs = new Uint8Array(G1A * n);
     const r16 = new Uint8Array(16 * n);
     list.forEach((gi, i) => {
-      as.set(group[gi]!.a, 64 * i);
-      cs.set(group[gi]!.c, 64 * i);
+      as.set(group[gi]!.a, G1A * i);
+      cs.set(group[gi]!.c, G1A * i);
       scalarLE(r16, 16 * i, rs[i]!, 16);
     });
-    const alphaScalar = new Uint8Array(32);
-    scalarLE(alphaScalar, 0, rSum % R);
     const out = kit.sync((put, alloc, get) => {
-      const pA = put(as);
       const pR = put(r16);
-      const jac = alloc(96 * n);
+      const sumC = alloc(G1J);
+      kit.call("g1m_multiexpAffine", put(cs), pR, 16, n, sumC);
       // (on a first pass the chunks computed r A already)
-      if (withRa)
-        for (let i = 0; i < n; i++)
-          kit.call("g1m_timesScalarAffine", pA + 64 * i, pR + 16 * i, 16, jac + 96 * i);
-      // three more Jacobian slots: -(sum r) alpha, -sum r X, -sum r C
-      const t = alloc(96 * 3);
-      kit.call("g1m_timesScalarAffine", put(vk.alpha), put(alphaScalar), 32, t);
-      kit.call("g1m_multiexpAffine", put(vk.ic), put(icScalars), 32, vk.nPublic + 1, t + 96);
-      kit.call("g1m_multiexpAffine", put(cs), pR, 16, n, t + 192);
-      for (let k = 0; k < 3; k++) kit.call("g1m_neg", t + 96 * k, t + 96 * k);
+      if (!withRa) return { sumC: get(sumC, G1J) };
+      const pA = put(as);
+      const jac = alloc(G1J * n);
+      for (let i = 0; i < n; i++)
+        kit.call("g1m_timesScalarAffine", pA + G1A * i, pR + 16 * i, 16, jac + G1J * i);
       // r_i A_i is never infinity (A_i has order r and 0 < r_i < r): one batched inversion
-      const aff = alloc(64 * n);
-      if (withRa) kit.call("g1m_batchToAffine", jac, n, aff);
-      return { aff: get(aff, 64 * n), t: get(t, 96 * 3) };
+      const aff = alloc(G1A * n);
+      kit.call("g1m_batchToAffine", jac, n, aff);
+      return { sumC: get(sumC, G1J), aff: get(aff, G1A * n) };
     });
-    if (withRa)
+    if (out.aff)
       list.forEach((gi, i) => {
-        ra[gi] = out.aff.slice(64 * i, 64 * (i + 1));
+        ra[gi] = out.aff!.slice(G1A * i, G1A * (i + 1));
       });
-    vk.g2.forEach(({ id, pre }, k) => {
-      const p = out.t.slice(96 * k, 96 * (k + 1));
-      const hit = shared.get(id);
-      // e(P1, Q) e(P2, Q) = e(P1 + P2, Q)
-      if (hit) hit.p = G1.add(hit.p, p);
-      else shared.set(id, { p, pre });
-    });
+    side(delta).points.push(out.sumC);
   }
-  for (const { p, pre } of shared.values()) {
-    const a = kit.g1Affine(p);
+  const vkPs: Uint8Array[] = [];
+  const vkQs: Uint8Array[] = [];
+  for (const s of sides.values()) {
+    let p = kit.fixedMultiexp([...s.fixed.values()]);
+    for (const q of s.points) p = G1.add(p, q);
     // e(O, Q) = 1: a pair with the point at infinity drops out
+    const a = kit.g1Affine(G1.neg(p));
     if (a) {
       vkPs.push(a);
-      vkQs.push(pre);
+      vkQs.push(s.pre);
     }
   }
   return { ra, vkPs, vkQs };
@@ -482,14 +512,20 @@ async function batchHolds(
     const outside = outcomes.flatMap((o) => o.outside);
     if (outside.length) return { outside };
     for (const o of outcomes) f = kit.mulGt(f, o.f);
-  } else
-    f = kit.mulGt(
-      f,
-      kit.millerProduct(
-        ra,
-        group.map((p) => p.preB!),
-      ),
-    );
+  }
+  // (the chunks of a batch all prepare B one way, but bisection does not assume it)
+  else
+    for (const walk of new Set(group.map((p) => p.walk!))) {
+      const at = group.flatMap((p, i) => (p.walk === walk ? [i] : []));
+      f = kit.mulGt(
+        f,
+        kit.millerProduct(
+          at.map((i) => ra[i]!),
+          at.map((i) => group[i]!.preB!),
+          walk,
+        ),
+      );
+    }
   return kit.finalExpIsOne(f);
 }
 
@@ -539,9 +575,9 @@ export async function verifyGroth16Batch(
   const rng = opts.rng ?? defaultRng;
   return withCurve(async (curve) => {
     const kit = new PairingKit(curve);
-    const pool = (opts.threads ?? true) ? pairingPool(items.length, kit.preQSize) : undefined;
+    const pool = (opts.threads ?? true) ? pairingPool(items.length) : undefined;
     const size = chunkSize(kit, pool, items.length);
-    const decoder = new Decoder(curve);
+    const decoder = new Decoder(curve, kit);
     const prepared: Prepared[] = [];
     const invalid: number[] = [];
     const r: bigint[] = [];
@@ -582,7 +618,7 @@ export async function verifyGroth16Batch(
  * Resolves to false where there can be none: running from source, or on one core.
  */
 export async function startPairingThreads(): Promise<boolean> {
-  return withCurve(async (curve) => startPool(new PairingKit(curve).preQSize));
+  return startPool();
 }
 
 /** Verifies one Groth16 proof file; throws TF_ZK_PROOF_INVALID when it does not verify. */

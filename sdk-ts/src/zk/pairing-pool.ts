@@ -29,10 +29,7 @@ interface Slot {
   busy: boolean;
   ready: boolean;
 }
-type Reply =
-  | { ready: true; preQSize: number }
-  | { id: number; result: PairingChunkResult }
-  | { id: number; error: string };
+type Reply = { ready: true } | { id: number; result: PairingChunkResult } | { id: number; error: string };
 
 export class PairingPool {
   private readonly slots: Slot[] = [];
@@ -46,11 +43,7 @@ export class PairingPool {
   private idle: NodeJS.Timeout | undefined;
   private readonly waiters: (() => void)[] = [];
 
-  constructor(
-    script: string,
-    size: number,
-    private readonly preQSize: number,
-  ) {
+  constructor(script: string, size: number) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script);
       worker.unref();
@@ -123,13 +116,9 @@ export class PairingPool {
 
   private receive(slot: Slot, m: Reply): void {
     if ("ready" in m) {
-      // a module whose prepared points differ from the main thread's could not share its work
-      if (m.preQSize !== this.preQSize) this.fail("A pairing thread built another bn128 module");
-      else {
-        slot.ready = true;
-        this.wake();
-        this.dispatch();
-      }
+      slot.ready = true;
+      this.wake();
+      this.dispatch();
       return;
     }
     slot.busy = false;
@@ -173,19 +162,19 @@ function workerScript(): string | undefined {
  * POOL_IDLE_MS starts them (in the background) where there is a worker entry and more than one
  * core: where large batches come further apart, threads would stop before the next one.
  */
-export function pairingPool(proofs: number, preQSize: number): PairingPool | undefined {
+export function pairingPool(proofs: number): PairingPool | undefined {
   if (pool?.ready) return pool;
   if (pool || proofs < LARGE_BATCH) return undefined;
   const now = performance.now();
-  if (now - lastLargeBatch < POOL_IDLE_MS) start(preQSize);
+  if (now - lastLargeBatch < POOL_IDLE_MS) start();
   lastLargeBatch = now;
   return undefined;
 }
 
-function start(preQSize: number): PairingPool | undefined {
+function start(): PairingPool | undefined {
   const s = workerScript();
   const size = Math.min(MAX_THREADS, availableParallelism());
-  if (!pool && s && size >= 2) pool = new PairingPool(s, size, preQSize);
+  if (!pool && s && size >= 2) pool = new PairingPool(s, size);
   return pool;
 }
 
@@ -193,8 +182,8 @@ function start(preQSize: number): PairingPool | undefined {
  * Starts the pairing threads now (a server or a job about to verify many batches), resolving
  * once they are ready; false where there can be none (no built worker entry, one core).
  */
-export async function startPool(preQSize: number): Promise<boolean> {
-  const p = start(preQSize);
+export async function startPool(): Promise<boolean> {
+  const p = start();
   if (!p) return false;
   await p.whenReady();
   return p.ready;

@@ -3,6 +3,8 @@ import { isTfError } from "../../src/core/errors.js";
 import { inG2, verifyGroth16Batch } from "../../src/zk/batch.js";
 import { type Bn128Curve, bn128 } from "../../src/zk/circuits.js";
 import { PairingKit, withCurve } from "../../src/zk/curve.js";
+import { BINARY_WALK, FP12, millerLoops, NAF_WALK, put, type Walk } from "../../src/zk/pairing-job.js";
+import { buildPairingModule } from "../../src/zk/pairing-module.js";
 import { goldenGroth16 } from "./golden/cases.js";
 import { type F2, twistPointsOutsideG2 } from "./twist.js";
 
@@ -10,6 +12,7 @@ interface Low {
   prepareG2(q: Uint8Array): Uint8Array;
   prepareG1(p: Uint8Array): Uint8Array;
   millerLoop(p: Uint8Array, q: Uint8Array): Uint8Array;
+  pairing(p: Uint8Array, q: Uint8Array): Uint8Array;
   G2: { toJacobian(p: Uint8Array): Uint8Array; F: F2; b: Uint8Array };
   F12: {
     mul(a: Uint8Array, b: Uint8Array): Uint8Array;
@@ -70,5 +73,58 @@ describe("batch pairing pieces", () => {
     }
     // the same batch without it verifies
     expect(await verifyGroth16Batch(all)).toEqual({ ok: true, invalid: [] });
+  });
+
+  it("the pairing threads' NAF walk gives the library's pairings; a wrong pair does not", async () => {
+    await withCurve(async () => {
+      const curve = (await bn128()) as Bn128Curve & Low;
+      const env = buildPairingModule();
+      expect(NAF_WALK.digits.filter((d) => d !== 0).length).toBe(22);
+      expect(NAF_WALK.preQSize).toBeLessThan(BINARY_WALK.preQSize);
+      const ps: Uint8Array[] = [];
+      const qs: Uint8Array[] = [];
+      let expected = curve.F12.one;
+      for (let i = 1; i <= 19; i++) {
+        const p = curve.G1.toAffine(curve.G1.timesScalar(curve.G1.g, BigInt(999 + 13 * i)));
+        const q = curve.G2.toJacobian(curve.G2.timesScalar(curve.G2.g, BigInt(17 * i + 3)));
+        ps.push(p);
+        qs.push(q);
+        expected = curve.F12.mul(expected, curve.pairing(p, q));
+      }
+      // prepare every Q along a walk in the threads' module, one multi-Miller loop, final exponentiation
+      const pairing = (w: Walk, pts: Uint8Array[]) => {
+        const top = env.top();
+        try {
+          const pre = qs.map((q) => {
+            const out = env.alloc(w.preQSize);
+            env.x[w.prepare]!(put(env, q), out);
+            return out;
+          });
+          const f = env.alloc(FP12);
+          env.x.ftm_one!(f);
+          millerLoops(
+            env,
+            pts.map((p) => put(env, p)),
+            pre,
+            f,
+            w,
+          );
+          const miller = env.u8().slice(f, f + FP12);
+          const r = env.alloc(FP12);
+          env.x.bn128_finalExponentiation!(f, r);
+          return { miller, gt: env.u8().slice(r, r + FP12) };
+        } finally {
+          env.setTop(top);
+        }
+      };
+      const naf = pairing(NAF_WALK, ps);
+      const binary = pairing(BINARY_WALK, ps);
+      expect(curve.F12.eq(binary.gt, expected)).toBe(true);
+      expect(curve.F12.eq(naf.gt, expected)).toBe(true);
+      // a different Miller function, the same pairing
+      expect(curve.F12.eq(naf.miller, binary.miller)).toBe(false);
+      const swapped = [ps[1]!, ps[0]!, ...ps.slice(2)];
+      expect(curve.F12.eq(pairing(NAF_WALK, swapped).gt, expected)).toBe(false);
+    });
   });
 });

@@ -1,0 +1,114 @@
+/**
+ * The pairing threads' bn128 module: wasmcurves' module, as ffjavascript builds it, plus
+ * tf_prepareG2Naf (NAF_WALK's prepare), written with wasmbuilder from the module's own doubling,
+ * addition and Frobenius steps. Built by each pairing thread (~0.3 s) and by tests.
+ */
+import { ModuleBuilder } from "wasmbuilder";
+import { buildBn128 } from "wasmcurves";
+import { BINARY_WALK, F2, G2J, NAF_WALK, type WasmEnv, wasmApi } from "./pairing-job.js";
+
+/** Initial memory in 64 KiB pages, as ffjavascript gives its instances (1.6 MB); grows on demand. */
+const PAGES = 25;
+
+interface Code {
+  call(fn: string, ...args: number[][]): number[];
+  i32_const(v: number): number[];
+  i32_add(a: number[], b: number[]): number[];
+  getLocal(name: string): number[];
+}
+interface Builder {
+  setMemory(pages: number): void;
+  alloc(bytes: number): number;
+  addFunction(name: string): {
+    addParam(name: string, type: string): void;
+    getCodeBuilder(): Code;
+    addCode(...code: number[][]): void;
+  };
+  exportFunction(name: string): void;
+  build(): Uint8Array;
+  modules: { bn128: { preQSize: number } };
+}
+
+/**
+ * tf_prepareG2Naf(q, out): q a G2 point (Jacobian, not infinity); out gets NAF_WALK.preQSize bytes
+ * laid out as bn128_prepareG2's: the affine point, then the line coefficients in walk order.
+ */
+function addNafPrepare(m: Builder): void {
+  const f = m.addFunction(NAF_WALK.prepare);
+  f.addParam("pQ", "i32");
+  f.addParam("ppreQ", "i32");
+  const c = f.getCodeBuilder();
+  const k = (v: number) => c.i32_const(v);
+  const out = (offset: number) => c.i32_add(c.getLocal("ppreQ"), c.i32_const(offset));
+  // R: the running point (Jacobian); -Q: the affine point with y negated; Q1, Q2: Frobenius images
+  const R = m.alloc(G2J);
+  const negQ = m.alloc(2 * F2);
+  const q1 = m.alloc(G2J);
+  const q2 = m.alloc(G2J);
+  const code: number[][] = [
+    c.call("g2m_normalize", c.getLocal("pQ"), out(0)),
+    c.call("f2m_copy", out(0), k(R)),
+    c.call("f2m_copy", out(F2), k(R + F2)),
+    c.call("f2m_one", k(R + 2 * F2)),
+    c.call("f2m_copy", out(0), k(negQ)),
+    c.call("f2m_neg", out(F2), k(negQ + F2)),
+  ];
+  let coef = G2J;
+  const line = (step: number[]) => {
+    code.push(step);
+    coef += G2J;
+  };
+  const d = NAF_WALK.digits;
+  for (let i = d.length - 2; i >= 0; i--) {
+    line(c.call("bn128_prepDblStep", k(R), out(coef)));
+    if (d[i]) line(c.call("bn128_prepAddStep", d[i]! > 0 ? out(0) : k(negQ), k(R), out(coef)));
+  }
+  code.push(
+    c.call("bn128_mulByQ", out(0), k(q1)),
+    c.call("bn128_mulByQ", k(q1), k(q2)),
+    c.call("f2m_neg", k(q2 + F2), k(q2 + F2)),
+  );
+  line(c.call("bn128_prepAddStep", k(q1), k(R), out(coef)));
+  line(c.call("bn128_prepAddStep", k(q2), k(R), out(coef)));
+  if (coef !== NAF_WALK.preQSize) throw new Error("tf_prepareG2Naf: line count mismatch");
+  f.addCode(...code);
+  m.exportFunction(NAF_WALK.prepare);
+}
+
+/** A module instance; `top` and `setTop` read and reset the bump allocator (to free a job's memory). */
+export interface PairingModule extends WasmEnv {
+  top(): number;
+  setTop(p: number): void;
+}
+
+/** Builds and instantiates the module; its memory grows as the bump allocator needs. */
+export function buildPairingModule(): PairingModule {
+  const mb = new ModuleBuilder();
+  const builder = mb as unknown as Builder;
+  builder.setMemory(PAGES);
+  buildBn128(mb);
+  // the walk the curve's module prepares must be the one this code walks
+  if (builder.modules.bn128.preQSize !== BINARY_WALK.preQSize)
+    throw new Error("wasmcurves' bn128 module prepares G2 points unlike BINARY_WALK");
+  addNafPrepare(builder);
+  const memory = new wasmApi.Memory({ initial: PAGES });
+  const instance = new wasmApi.Instance(new wasmApi.Module(builder.build()), { env: { memory } });
+  // The module keeps its free-memory pointer in the first word (set by its data segment), as
+  // ffjavascript's allocator does.
+  const word0 = () => new Uint32Array(memory.buffer, 0, 1);
+  return {
+    x: instance.exports as Record<string, (...args: number[]) => number>,
+    u8: () => new Uint8Array(memory.buffer),
+    alloc(length) {
+      const p = (word0()[0]! + 3) & ~3;
+      const end = p + length;
+      if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+      word0()[0] = end;
+      return p;
+    },
+    top: () => word0()[0]!,
+    setTop(p) {
+      word0()[0] = p;
+    },
+  };
+}
