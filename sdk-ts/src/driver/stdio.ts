@@ -9,6 +9,7 @@ import { defaultHome } from "../client/local.js";
 import { toTfError } from "../core/errors.js";
 import { type OperationName, operationNames, runOperation } from "../engine/index.js";
 import { ENGINE_VERSION } from "../version.js";
+import { keepCurveWarm } from "../zk/curve.js";
 
 export async function main(argv: string[] = process.argv): Promise<void> {
   const program = new Command()
@@ -25,6 +26,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     data: { ready: true, engineVersion: ENGINE_VERSION, operations: operationNames },
   });
   const rl = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  // a Python session calls ZK operations one after another: the curve stays built between them
+  // until stdin closes (the process then exits once the last answers are written)
+  const cool = keepCurveWarm();
   for await (const line of rl) {
     if (line.trim() === "") continue;
     let req: { id?: unknown; op?: unknown; input?: unknown };
@@ -43,4 +47,5 @@ export async function main(argv: string[] = process.argv): Promise<void> {
       .then((data) => write({ id, ok: true, data }))
       .catch((e) => write({ id, ok: false, error: toTfError(e).toJSON() }));
   }
+  cool();
 }

@@ -19,10 +19,13 @@ import {
 import { releasePairingPool } from "./pairing-pool.js";
 
 let holders = 0;
+let warm = 0;
 let idleTimer: NodeJS.Timeout | undefined;
 
 /** How long an unused curve stays warm before its workers are terminated. */
 export const CURVE_IDLE_MS = 150;
+/** The same while a server keeps it warm (keepCurveWarm): rebuilding it costs ~0.25 s a request. */
+export const WARM_CURVE_IDLE_MS = 30_000;
 
 /** Takes a hold on the curve; call the returned function when done (exactly once). */
 export async function acquireCurve(): Promise<() => void> {
@@ -36,15 +39,38 @@ export async function acquireCurve(): Promise<() => void> {
     if (released) return;
     released = true;
     holders--;
-    if (holders === 0) {
-      idleTimer = setTimeout(() => {
-        idleTimer = undefined;
-        // the pairing threads, idle, do not keep a process alive: they keep their own time
-        if (holders === 0) void terminateCurve();
-      }, CURVE_IDLE_MS);
-      idleTimer.unref?.();
-    }
+    if (holders === 0) armIdle();
   };
+}
+
+/**
+ * Keeps the curve (once built) for WARM_CURVE_IDLE_MS after its last use instead of CURVE_IDLE_MS,
+ * until the returned function is called: a server answering ZK requests every few seconds should
+ * not rebuild the curve for each. Idle, a warm curve's workers still keep the process alive, so
+ * the caller must cool it when it stops (the curve then stops CURVE_IDLE_MS later, if unused).
+ */
+export function keepCurveWarm(): () => void {
+  warm++;
+  let cooled = false;
+  return () => {
+    if (cooled) return;
+    cooled = true;
+    warm--;
+    if (warm === 0 && holders === 0) armIdle();
+  };
+}
+
+function armIdle(): void {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(
+    () => {
+      idleTimer = undefined;
+      // the pairing threads, idle, do not keep a process alive: they keep their own time
+      if (holders === 0) void terminateCurve();
+    },
+    warm > 0 ? WARM_CURVE_IDLE_MS : CURVE_IDLE_MS,
+  );
+  idleTimer.unref?.();
 }
 
 /** Runs fn with the curve held. */

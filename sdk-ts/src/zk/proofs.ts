@@ -2,7 +2,7 @@
 export * from "./batch.js";
 export * from "./circuits.js";
 export * from "./commit.js";
-export { acquireCurve, releaseCurve, withCurve } from "./curve.js";
+export { acquireCurve, keepCurveWarm, releaseCurve, withCurve } from "./curve.js";
 export * from "./groth16-types.js";
 export { pairingThreads } from "./pairing-pool.js";
 export * from "./prove.js";

@@ -168,3 +168,35 @@ describe("tf serve: bad input and security", () => {
     await c.close();
   });
 });
+
+describe("tf serve: the ZK curve between requests", () => {
+  it("stays built between ZK requests, and is let go when the server closes", async () => {
+    const { goldenGroth16 } = await import("../zk/golden/cases.js");
+    const { CURVE_IDLE_MS } = await import("../../src/zk/curve.js");
+    const s = await startServer({ home, accessLog: () => {} });
+    const built = () => Boolean((globalThis as { curve_bn128?: unknown }).curve_bn128);
+    const verify = async () => {
+      const r = await request(`${s.url}/v1/ops/zk.verify`, {
+        method: "POST",
+        body: JSON.stringify({ proof: JSON.stringify(goldenGroth16()[0]) }),
+        headers: { "content-type": "application/json", authorization: `Bearer ${keyA}` },
+      });
+      expect(r.statusCode).toBe(200);
+      expect((await r.body.json()) as unknown).toMatchObject({ ok: true, data: { ok: true, kind: "groth16" } });
+    };
+    try {
+      await verify();
+      // well past the idle time of a curve nobody keeps warm: still built
+      await new Promise((r) => setTimeout(r, 4 * CURVE_IDLE_MS));
+      expect(built()).toBe(true);
+      await verify();
+    } finally {
+      await s.close();
+    }
+    // the outer server of this file keeps it warm too: after both close, it goes
+    await close();
+    close = async () => {};
+    await new Promise((r) => setTimeout(r, 4 * CURVE_IDLE_MS));
+    expect(built()).toBe(false);
+  });
+});
