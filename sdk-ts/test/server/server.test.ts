@@ -182,7 +182,10 @@ describe("tf serve: the ZK curve between requests", () => {
         headers: { "content-type": "application/json", authorization: `Bearer ${keyA}` },
       });
       expect(r.statusCode).toBe(200);
-      expect((await r.body.json()) as unknown).toMatchObject({ ok: true, data: { ok: true, kind: "groth16" } });
+      expect((await r.body.json()) as unknown).toMatchObject({
+        ok: true,
+        data: { ok: true, kind: "groth16" },
+      });
     };
     try {
       await verify();
