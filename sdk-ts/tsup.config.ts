@@ -1,4 +1,12 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { defineConfig } from "tsup";
+import { PAIRING_WASM, pairingModuleBytes } from "./src/zk/pairing-module.js";
+
+/** The pairing threads' WebAssembly module, built once here instead of by every thread. */
+const writePairingWasm = (dir: string) => async () => {
+  writeFileSync(join(dir, PAIRING_WASM), pairingModuleBytes());
+};
 
 export default defineConfig([
   {
@@ -15,6 +23,7 @@ export default defineConfig([
     clean: true,
     target: "node20",
     platform: "node",
+    onSuccess: writePairingWasm("dist"),
   },
   {
     // The Python wheel's driver: one self-contained file with every dependency bundled in.
@@ -24,6 +33,7 @@ export default defineConfig([
       "zk-pairing-worker": "src/zk/pairing-worker.ts",
     },
     outDir: "../sdk-python-bindings/src/trustfabric/_driver",
+    onSuccess: writePairingWasm("../sdk-python-bindings/src/trustfabric/_driver"),
     format: ["esm"],
     noExternal: [/.*/],
     target: "node20",

@@ -23,8 +23,11 @@ def test_wheel_installs_and_runs_the_python_quickstart(tmp_path: Path) -> None:
     assert "trustfabric/py.typed" in names
     assert "trustfabric/_driver/driver.mjs" in names, "the bundled Node driver must ship in the wheel"
     # The bundle is split: chunks loaded on demand (ZK-TX) and the simulator's worker thread entry.
-    built = sorted(p.name for p in (ROOT / "sdk-python-bindings" / "src" / "trustfabric" / "_driver").glob("*.mjs"))
+    driver_dir = ROOT / "sdk-python-bindings" / "src" / "trustfabric" / "_driver"
+    built = sorted(p.name for p in [*driver_dir.glob("*.mjs"), *driver_dir.glob("*.wasm")])
     assert "lac-simulate-worker.mjs" in built
+    # the pairing threads' WebAssembly module, written by the SDK build
+    assert "zk-pairing.wasm" in built
     missing = [n for n in built if f"trustfabric/_driver/{n}" not in names]
     assert missing == [], f"driver files missing from the wheel: {missing}"
 

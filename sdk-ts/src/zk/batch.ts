@@ -96,9 +96,8 @@ export interface BatchOptions {
   /** Source of the random 128-bit scalars (tests inject a seeded one). Default: crypto.randomBytes. */
   rng?: () => bigint;
   /**
-   * Use the pairing threads for large batches: started by a large batch that follows another within
-   * 30 s, or by
-   * startPairingThreads (default true). false: the curve's workers and this thread only.
+   * Use the pairing threads (default true): a batch of 24 proofs or more starts them, and any batch
+   * uses them once they run. false: the curve's workers and this thread only.
    */
   threads?: boolean;
 }
@@ -347,21 +346,26 @@ function chunkJob(
     // the pairing threads' module prepares B along the shorter NAF walk
     walk: pool ? "naf" : "binary",
   };
-  const { preQSize } = WALKS[chunk.walk];
   part.forEach((p, j) => {
     chunk.qs.set(p.b, j * G2J);
     chunk.as.set(p.item?.a ?? g1, j * G1A);
     scalarLE(chunk.r16, j * 16, (p.item && rs.get(p.item)) ?? 1n, 16);
     chunk.use[j] = p.item ? 1 : 0;
   });
-  const run = pool ? pool.run(chunk) : onCurveWorkers(curve, kit, chunk);
-  return run.then((r) => {
+  const onWorkers = () => {
+    const c: PairingChunk = { ...chunk, walk: "binary" };
+    return onCurveWorkers(curve, kit, c).then((r) => ({ r, c }));
+  };
+  // a failed thread stops the pool: its chunks (posted as copies) run on the curve's workers
+  const run = pool ? pool.run(chunk).then((r) => ({ r, c: chunk }), onWorkers) : onWorkers();
+  return run.then(({ r, c }) => {
+    const walk = WALKS[c.walk];
     const outside: number[] = [];
     part.forEach((p, j) => {
       if (!r.inG2[j]) outside.push(p.index);
       else if (p.item) {
-        p.item.preB = r.pre.slice(j * preQSize, (j + 1) * preQSize);
-        p.item.walk = WALKS[chunk.walk];
+        p.item.preB = r.pre.slice(j * walk.preQSize, (j + 1) * walk.preQSize);
+        p.item.walk = walk;
         p.item.firstRa = r.ra.slice(j * G1A, (j + 1) * G1A);
       }
     });
@@ -573,9 +577,13 @@ export async function verifyGroth16Batch(
   opts: BatchOptions = {},
 ): Promise<BatchResult> {
   const rng = opts.rng ?? defaultRng;
+  const threads = opts.threads ?? true;
+  // a large batch starts the threads before the curve is built (~0.25 s in a fresh process), so
+  // they are ready (~50 ms) by the time its chunks are
+  if (threads) pairingPool(items.length);
   return withCurve(async (curve) => {
     const kit = new PairingKit(curve);
-    const pool = (opts.threads ?? true) ? pairingPool(items.length) : undefined;
+    const pool = threads ? pairingPool(items.length) : undefined;
     const size = chunkSize(kit, pool, items.length);
     const decoder = new Decoder(curve, kit);
     const prepared: Prepared[] = [];
@@ -613,9 +621,10 @@ export async function verifyGroth16Batch(
 }
 
 /**
- * Starts batch verification's pairing threads now instead of at the second of two large batches (a server
- * or a job about to verify many batches). They stop after 30 s without work, or at releaseCurve().
- * Resolves to false where there can be none: running from source, or on one core.
+ * Starts batch verification's pairing threads now instead of at the first large batch (also after
+ * they failed, which stops a process from starting them by itself). They stop after 30 s without
+ * work, or at releaseCurve(). Resolves to false where there can be none (running from source, one
+ * core) or when they failed to start.
  */
 export async function startPairingThreads(): Promise<boolean> {
   return startPool();

@@ -1,7 +1,9 @@
 /**
  * The pairing threads' bn128 module: wasmcurves' module, as ffjavascript builds it, plus
  * tf_prepareG2Naf (NAF_WALK's prepare), written with wasmbuilder from the module's own doubling,
- * addition and Frobenius steps. Built by each pairing thread (~0.3 s) and by tests.
+ * addition and Frobenius steps. Building it takes ~0.25 s, so the SDK build writes its bytes
+ * beside the worker entry (PAIRING_WASM, see tsup.config.ts) and a thread only compiles them;
+ * tests and source runs build it.
  */
 import { ModuleBuilder } from "wasmbuilder";
 import { buildBn128 } from "wasmcurves";
@@ -81,8 +83,11 @@ export interface PairingModule extends WasmEnv {
   setTop(p: number): void;
 }
 
-/** Builds and instantiates the module; its memory grows as the bump allocator needs. */
-export function buildPairingModule(): PairingModule {
+/** The file holding the module's bytes, beside the pairing worker entry. */
+export const PAIRING_WASM = "zk-pairing.wasm";
+
+/** Builds the module's bytes (deterministic). */
+export function pairingModuleBytes(): Uint8Array {
   const mb = new ModuleBuilder();
   const builder = mb as unknown as Builder;
   builder.setMemory(PAGES);
@@ -91,13 +96,25 @@ export function buildPairingModule(): PairingModule {
   if (builder.modules.bn128.preQSize !== BINARY_WALK.preQSize)
     throw new Error("wasmcurves' bn128 module prepares G2 points unlike BINARY_WALK");
   addNafPrepare(builder);
+  return builder.build();
+}
+
+/** Builds and instantiates the module (tests; a thread without PAIRING_WASM). */
+export const buildPairingModule = (): PairingModule => instantiatePairingModule(pairingModuleBytes());
+
+/** Instantiates the module's bytes; its memory grows as the bump allocator needs. */
+export function instantiatePairingModule(bytes: Uint8Array): PairingModule {
   const memory = new wasmApi.Memory({ initial: PAGES });
-  const instance = new wasmApi.Instance(new wasmApi.Module(builder.build()), { env: { memory } });
+  const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
+  const x = instance.exports as Record<string, (...args: number[]) => number>;
+  // bytes of another build would lack our function or lay prepared points out differently
+  if (typeof x[NAF_WALK.prepare] !== "function" || typeof x.bn128_prepareG2 !== "function")
+    throw new Error(`${PAIRING_WASM} is not the pairing module this code expects`);
   // The module keeps its free-memory pointer in the first word (set by its data segment), as
   // ffjavascript's allocator does.
   const word0 = () => new Uint32Array(memory.buffer, 0, 1);
   return {
-    x: instance.exports as Record<string, (...args: number[]) => number>,
+    x,
     u8: () => new Uint8Array(memory.buffer),
     alloc(length) {
       const p = (word0()[0]! + 3) & ~3;

@@ -1,12 +1,12 @@
 /**
  * The pairing threads of batch verification: one per core (at most four), each with its own
- * instance of the bn128 module (pairing-worker.ts). A thread builds its module in ~0.3 s, more
- * than a batch of a hundred proofs takes, so threads start only in a process that verifies large
- * batches repeatedly (a server, a long-running job): a large batch that follows another within
- * POOL_IDLE_MS starts them, and that batch does not wait for them. They stop after POOL_IDLE_MS
- * without work (the shared curve stops after 150 ms, but a server verifying a batch a second
- * should not rebuild them each time) or at releaseCurve(); idle threads do not keep a process
- * alive. Running from source (no built worker entry beside this code) there are no threads.
+ * instance of the bn128 module (pairing-worker.ts), compiled from the bytes the build wrote beside
+ * it (~50 ms to start a thread). A large batch starts them and its chunks wait for them; they stop
+ * after POOL_IDLE_MS without work (the shared curve stops after 150 ms, but a server verifying a
+ * batch a second should not restart them each time) or at releaseCurve(); idle threads do not keep
+ * a process alive. A thread that fails stops them all: the batch's unfinished chunks run on the
+ * curve's workers instead, and so do later batches (until startPairingThreads()). Running from
+ * source (no built worker entry beside this code) there are no threads.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -19,7 +19,7 @@ import type { PairingChunk, PairingChunkResult } from "./pairing-job.js";
 const WORKER_FILES = ["zk-pairing-worker.js", "zk-pairing-worker.mjs", "zk-pairing-worker.cjs"];
 /** Pairing threads at most (each holds ~2 MB of wasm memory and a compiled module). */
 const MAX_THREADS = 4;
-/** A batch of at least this many proofs is large (worth the threads). */
+/** A batch of at least this many proofs is large: it starts the threads. */
 export const LARGE_BATCH = 24;
 /** Idle time after which the threads stop. */
 export const POOL_IDLE_MS = 30_000;
@@ -125,14 +125,17 @@ export class PairingPool {
     slot.worker.unref();
     const p = this.pending.get(m.id);
     this.pending.delete(m.id);
-    if ("error" in m) p?.reject(new TfError("TF_INTERNAL", `A pairing thread failed: ${m.error}`));
-    else p?.resolve(m.result);
+    if ("error" in m) {
+      p?.reject(new TfError("TF_INTERNAL", `A pairing thread failed: ${m.error}`));
+      this.fail(`A pairing thread failed: ${m.error}`);
+    } else p?.resolve(m.result);
     this.dispatch();
   }
 
   private fail(message: string): void {
     if (this.dead) return;
     this.dead = true;
+    broken = true;
     if (pool === this) pool = undefined;
     for (const p of this.pending.values()) p.reject(new TfError("TF_INTERNAL", message));
     this.pending.clear();
@@ -144,8 +147,8 @@ export class PairingPool {
 
 let pool: PairingPool | undefined;
 let script: string | null | undefined;
-/** When the last large batch started (the threads pay off only when large batches come often). */
-let lastLargeBatch = Number.NEGATIVE_INFINITY;
+/** A pool failed in this process: batches no longer start one (startPairingThreads still does). */
+let broken = false;
 
 /** The built worker entry beside this code; undefined when running from source. */
 function workerScript(): string | undefined {
@@ -157,18 +160,14 @@ function workerScript(): string | undefined {
 }
 
 /**
- * The threads for a batch of `proofs`, when they are ready; undefined otherwise (the batch runs
- * as before, on the curve's workers and this thread). A large batch that follows another within
- * POOL_IDLE_MS starts them (in the background) where there is a worker entry and more than one
- * core: where large batches come further apart, threads would stop before the next one.
+ * The threads for a batch of `proofs`: the running pool (its jobs wait while its threads start),
+ * started by a large batch where there is a worker entry and more than one core; undefined
+ * otherwise (the batch runs on the curve's workers and this thread).
  */
 export function pairingPool(proofs: number): PairingPool | undefined {
-  if (pool?.ready) return pool;
-  if (pool || proofs < LARGE_BATCH) return undefined;
-  const now = performance.now();
-  if (now - lastLargeBatch < POOL_IDLE_MS) start();
-  lastLargeBatch = now;
-  return undefined;
+  if (pool?.ready || (pool && proofs >= LARGE_BATCH)) return pool;
+  if (proofs < LARGE_BATCH || broken) return undefined;
+  return start();
 }
 
 function start(): PairingPool | undefined {
@@ -179,10 +178,11 @@ function start(): PairingPool | undefined {
 }
 
 /**
- * Starts the pairing threads now (a server or a job about to verify many batches), resolving
- * once they are ready; false where there can be none (no built worker entry, one core).
+ * Starts the pairing threads now (also after a failure), resolving once they are ready; false
+ * where there can be none (no built worker entry, one core) or when they failed to start.
  */
 export async function startPool(): Promise<boolean> {
+  broken = false;
   const p = start();
   if (!p) return false;
   await p.whenReady();

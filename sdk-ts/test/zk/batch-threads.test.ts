@@ -3,8 +3,9 @@
  * is dist/zk-pairing-worker.*), so this file runs the build (`pnpm run build` precedes the tests);
  * the other batch tests run from source, on the main thread.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { bn128 } from "../../src/zk/circuits.js";
 import { withCurve } from "../../src/zk/curve.js";
@@ -36,13 +37,52 @@ function forty() {
 describe.skipIf(!built)("batch verification on the pairing threads (built SDK)", () => {
   afterAll(async () => (await sdk()).zk.releaseCurve());
 
-  it("a lone large batch runs without threads; one that follows it within 30 s starts them", () =>
-    held(async (zk) => {
-      expect(await zk.verifyGroth16Batch(forty())).toEqual({ ok: true, invalid: [] });
-      expect(zk.pairingThreads()).toBe(0);
+  it("a large batch starts the threads (a small one does not) and they stay for the next", async () => {
+    const { zk } = await sdk();
+    await zk.releaseCurve();
+    expect(await zk.verifyGroth16Batch(forty().slice(0, 8))).toEqual({ ok: true, invalid: [] });
+    expect(zk.pairingThreads()).toBe(0);
+    await held(async (zk) => {
       expect(await zk.verifyGroth16Batch(forty())).toEqual({ ok: true, invalid: [] });
       expect(zk.pairingThreads()).toBeGreaterThanOrEqual(2);
-    }));
+      expect(await zk.verifyGroth16Batch(forty())).toEqual({ ok: true, invalid: [] });
+      expect(zk.pairingThreads()).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  it("threads that die mid-batch leave its chunks to the curve's workers, with the same verdicts", async () => {
+    // a copy of the built SDK whose pairing threads start, then die at their first chunk
+    const dir = mkdtempSync(join(fileURLToPath(new URL("../..", import.meta.url)), ".dist-broken-"));
+    try {
+      cpSync(fileURLToPath(new URL("../../dist", import.meta.url)), dir, { recursive: true });
+      writeFileSync(
+        join(dir, "zk-pairing-worker.js"),
+        'import { parentPort } from "node:worker_threads";\n' +
+          "parentPort.postMessage({ ready: true });\n" +
+          "parentPort.on('message', () => process.exit(3));\n",
+      );
+      const { zk } = (await import(pathToFileURL(join(dir, "index.js")).href)) as Sdk;
+      const release = await zk.acquireCurve();
+      try {
+        expect(await zk.startPairingThreads()).toBe(true);
+        expect(await zk.verifyGroth16Batch(forty())).toEqual({ ok: true, invalid: [] });
+        // the pool stopped and batches do not start another
+        expect(zk.pairingThreads()).toBe(0);
+        const items = forty();
+        items[12]!.publicSignals[1] = String(BigInt(items[12]!.publicSignals[1]!) + 1n);
+        expect(await zk.verifyGroth16Batch(items)).toEqual({ ok: false, invalid: [12] });
+        expect(zk.pairingThreads()).toBe(0);
+        // asked explicitly, it starts them again; they die again, the verdict is the same
+        expect(await zk.startPairingThreads()).toBe(true);
+        expect(await zk.verifyGroth16Batch(items)).toEqual({ ok: false, invalid: [12] });
+      } finally {
+        release();
+        await zk.releaseCurve();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("verifies a large batch on the threads and names the invalid proofs as the main thread does", () =>
     held(async (zk) => {
