@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineConfig } from "tsup";
-import { PAIRING_WASM, pairingModuleBytes } from "./src/zk/pairing-module.js";
+import { pairingModuleBytes } from "./src/zk/pairing-build.js";
+import { PAIRING_WASM } from "./src/zk/pairing-module.js";
 
 /** The pairing threads' WebAssembly module, built once here instead of by every thread. */
 const writePairingWasm = (dir: string) => async () => {

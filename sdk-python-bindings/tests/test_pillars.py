@@ -125,17 +125,3 @@ def test_backfill_locally_and_refused_over_the_server(server: dict) -> None:
             remote.backfill.run(source=str(source.parent))
         assert e.value.code == "TF_FORBIDDEN"
 
-
-def test_driver_keeps_zk_warm_yet_exits_when_closed() -> None:
-    """The driver keeps the ZK curve built between calls, and still exits by itself once closed."""
-    from trustfabric._driver import Driver
-
-    golden = json.loads((ROOT / "sdk-ts" / "test" / "zk" / "golden" / "overlap-4x32-le0.json").read_text())
-    proof = golden["proof"] if "proof" in golden else golden
-    d = Driver(home=tempfile.mkdtemp(prefix="tf-py-warm-"))
-    assert d.call("zk.verify", {"proof": json.dumps(proof)})["ok"] is True
-    proc = d._proc
-    assert proc is not None
-    d.close()
-    # close() waits 5 s, then kills: a driver still holding the curve would end with -9
-    assert proc.returncode == 0

@@ -13,37 +13,26 @@
  */
 import { randomBytes } from "node:crypto";
 import { TfError } from "../core/errors.js";
-import {
-  type Bn128Curve,
-  circuitInfo,
-  circuitSha256,
-  type VerificationKey,
-  verificationKey,
-} from "./circuits.js";
-import { PairingKit, scalarLE, withCurve } from "./curve.js";
+import { circuitInfo, circuitSha256, type VerificationKey, verificationKey } from "./circuits.js";
 import { type Groth16ProofFile, parseGroth16ProofFile } from "./groth16-types.js";
 import {
   CONSTS,
-  chunkBuffers,
-  chunkOps,
-  chunkOutputs,
   F2,
   G1A,
   G1J,
   G2J,
   MILLER_GROUP,
+  NAF_WALK,
   type PairingChunk,
   type PairingChunkResult,
   put,
   runOps,
   SCRATCH,
   subgroupOps,
-  WALKS,
-  type Walk,
 } from "./pairing-job.js";
+import { P, type PairingKit, pairingKit, scalarLE } from "./pairing-kit.js";
 import { type PairingPool, pairingPool, startPool } from "./pairing-pool.js";
 
-const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 /** The BN parameter u (p and r are polynomials in u). */
 const BN_U = 4965661367192848881n;
@@ -66,27 +55,20 @@ const PSI_X = f2pow(XI, (P - 1n) / 3n);
 const PSI_Y = f2pow(XI, (P - 1n) / 2n);
 
 /** Constants of the subgroup check in the module's form: ψ's x and y factors (Montgomery), u (LE). */
-function subgroupConsts(curve: Bn128Curve): Uint8Array {
-  const F = (curve as unknown as { F2: { fromObject(o: bigint[]): Uint8Array } }).F2;
+function subgroupConsts(kit: PairingKit): Uint8Array {
   const out = new Uint8Array(CONSTS);
-  out.set(F.fromObject(PSI_X), 0);
-  out.set(F.fromObject(PSI_Y), F2);
+  out.set(kit.fp(...PSI_X, ...PSI_Y), 0);
   let u = BN_U;
   for (let i = 0; i < 8; i++, u >>= 8n) out[2 * F2 + i] = Number(u & 0xffn);
   return out;
 }
 
-/** G2 point in Jacobian form (ffjavascript decodes z = 1 points to 128-byte affine buffers). */
-function toJacobian(curve: Bn128Curve, p: Uint8Array): Uint8Array {
-  return (curve.G2 as unknown as { toJacobian(p: Uint8Array): Uint8Array }).toJacobian(p);
-}
-
-/** Subgroup check of one Jacobian G2 point (not infinity) in the main thread. */
-export function inG2(curve: Bn128Curve, q: Uint8Array): boolean {
-  const kit = new PairingKit(curve);
-  const consts = subgroupConsts(curve);
+/** Subgroup check of one G2 point (Jacobian, in the module's form; not infinity). */
+export async function inG2(q: Uint8Array): Promise<boolean> {
+  const kit = await pairingKit();
+  const consts = subgroupConsts(kit);
   return kit.env((e) => {
-    const bases = [put(e, toJacobian(curve, q)), put(e, consts), e.alloc(SCRATCH), e.alloc(G2J)];
+    const bases = [put(e, q), put(e, consts), e.alloc(SCRATCH), e.alloc(G2J)];
     runOps(e, bases, subgroupOps([0, 0], 1, 2, [3, 0]));
     return e.x.g2m_isZero!(bases[3]!) !== 0;
   });
@@ -97,7 +79,7 @@ export interface BatchOptions {
   rng?: () => bigint;
   /**
    * Use the pairing threads (default true): a batch of 24 proofs or more starts them, and any batch
-   * uses them once they run. false: the curve's workers and this thread only.
+   * uses them once they run. false: this thread only.
    */
   threads?: boolean;
 }
@@ -118,10 +100,9 @@ interface Prepared {
   b: Uint8Array;
   c: Uint8Array;
   signals: bigint[];
-  /** B's line coefficients for `walk`, filled in by the chunks. */
+  /** B's line coefficients (NAF walk), filled in by the chunks. */
   preB?: Uint8Array;
-  walk?: Walk;
-  /** First pass: r A (affine), computed by the workers with the r drawn up front. */
+  /** First pass: r A (affine), computed by the chunks with the r drawn up front. */
   firstRa?: Uint8Array;
 }
 
@@ -163,46 +144,41 @@ function fp(index: number, v: string): bigint {
   return x;
 }
 
-function g1(curve: Bn128Curve, index: number, xyz: readonly string[]): Uint8Array {
+function g1(kit: PairingKit, index: number, xyz: readonly string[]): Uint8Array {
   if (xyz[2] !== "1") throw bad(index, "G1 points must be affine (z = 1)");
-  const p = curve.G1.fromObject([fp(index, xyz[0]!), fp(index, xyz[1]!), 1n]);
   // BN254 G1 has cofactor 1: on the curve means in the group.
-  if (!curve.G1.isValid(p) || curve.G1.isZero(p)) throw bad(index, "a G1 point is not on the curve");
-  return curve.G1.toAffine(p);
+  const p = kit.g1(fp(index, xyz[0]!), fp(index, xyz[1]!));
+  if (!p) throw bad(index, "a G1 point is not on the curve");
+  return p;
 }
 
 /**
- * Decodes an affine G2 point to the module's Jacobian form (z = 1), refusing points off the twist
- * and, when `subgroup`, points outside the order-r subgroup (the batch runs that check in the
- * curve's workers instead, with the same wasm operations).
+ * Decodes an affine G2 point to the module's Jacobian form (z = 1), refusing points off the twist.
+ * Membership of the order-r subgroup (the twist has a large cofactor) is checked by the chunks.
  */
-export function g2(
-  curve: Bn128Curve,
-  index: number,
-  xyz: readonly (readonly string[])[],
-  subgroup: boolean,
-): Uint8Array {
+function g2(kit: PairingKit, index: number, xyz: readonly (readonly string[])[]): Uint8Array {
   if (xyz[2]![0] !== "1" || xyz[2]![1] !== "0") throw bad(index, "G2 points must be affine (z = 1)");
-  const p = curve.G2.fromObject([
-    [fp(index, xyz[0]![0]!), fp(index, xyz[0]![1]!)],
-    [fp(index, xyz[1]![0]!), fp(index, xyz[1]![1]!)],
-    [1n, 0n],
-  ]);
-  if (!curve.G2.isValid(p) || curve.G2.isZero(p)) throw bad(index, "a G2 point is not on the twist curve");
-  // The twist has a large cofactor: a point outside the order-r subgroup is refused.
-  const q = toJacobian(curve, p);
-  if (subgroup && !inG2(curve, q)) throw bad(index, "a G2 point is not in the order-r subgroup");
+  const q = kit.g2(
+    fp(index, xyz[0]![0]!),
+    fp(index, xyz[0]![1]!),
+    fp(index, xyz[1]![0]!),
+    fp(index, xyz[1]![1]!),
+  );
+  if (!q) throw bad(index, "a G2 point is not on the twist curve");
   return q;
 }
 
-function prepareKey(curve: Bn128Curve, kit: PairingKit, vk: VerificationKey): PreparedKey {
+/** A verification key's points ready for batches (cached per key and per point). */
+function prepareKey(kit: PairingKit, vk: VerificationKey): PreparedKey {
   const hit = keyCache.get(vk);
   if (hit) return hit;
   const fixed = (o: string[]): FixedBase => {
     const id = o.join(",");
     let table = fixedBases.get(id);
     if (!table) {
-      table = kit.fixedBase(curve.G1.toAffine(curve.G1.fromObject(o.map(BigInt))));
+      const p = kit.g1(BigInt(o[0]!), BigInt(o[1]!));
+      if (!p || o[2] !== "1") throw new TfError("TF_INTERNAL", "A verification key has an invalid G1 point");
+      table = kit.fixedBase(p);
       fixedBases.set(id, table);
     }
     return { id, table };
@@ -211,9 +187,10 @@ function prepareKey(curve: Bn128Curve, kit: PairingKit, vk: VerificationKey): Pr
     const id = o.map((c) => c.join(",")).join(";");
     let pre = preparedG2.get(id);
     if (!pre) {
-      pre = (curve as unknown as { prepareG2(q: Uint8Array): Uint8Array }).prepareG2(
-        toJacobian(curve, curve.G2.fromObject(o.map((c) => c.map(BigInt)))),
-      );
+      const q = kit.g2(BigInt(o[0]![0]!), BigInt(o[0]![1]!), BigInt(o[1]![0]!), BigInt(o[1]![1]!));
+      if (!q || o[2]![0] !== "1" || o[2]![1] !== "0")
+        throw new TfError("TF_INTERNAL", "A verification key has an invalid G2 point");
+      pre = kit.prepare(q);
       preparedG2.set(id, pre);
     }
     return { id, pre };
@@ -249,13 +226,10 @@ class Decoder {
   // Looked up once per circuit and batch (each lookup walks the file system for circuits/).
   private readonly keys = new Map<string, { vk: VerificationKey; sha: string } | undefined>();
 
-  constructor(
-    private readonly curve: Bn128Curve,
-    private readonly kit: PairingKit,
-  ) {}
+  constructor(private readonly kit: PairingKit) {}
 
   decode(items: readonly unknown[], from: number, to: number): Decoded {
-    const curve = this.curve;
+    const kit = this.kit;
     const prepared: Prepared[] = [];
     const invalid: number[] = [];
     const bs: Decoded["bs"] = [];
@@ -266,9 +240,9 @@ class Decoder {
         if (v >= R) throw bad(index, "a public signal is not below the scalar field order r");
         return v;
       });
-      const a = g1(curve, index, item.proof.pi_a);
-      const b = g2(curve, index, item.proof.pi_b, false);
-      const c = g1(curve, index, item.proof.pi_c);
+      const a = g1(kit, index, item.proof.pi_a);
+      const b = g2(kit, index, item.proof.pi_b);
+      const c = g1(kit, index, item.proof.pi_c);
       const slot: Decoded["bs"][number] = { index, b };
       bs.push(slot);
       const vk = this.known(item.circuit, item.circuitSha256);
@@ -276,7 +250,7 @@ class Decoder {
         invalid.push(index);
         continue;
       }
-      slot.item = { index, key: item.circuit, vk: prepareKey(curve, this.kit, vk), a, b, c, signals };
+      slot.item = { index, key: item.circuit, vk: prepareKey(kit, vk), a, b, c, signals };
       prepared.push(slot.item);
     }
     return { prepared, invalid, bs };
@@ -306,93 +280,57 @@ interface ChunkOutcome {
   f: Uint8Array;
 }
 
-/**
- * Cuts the decoded proofs into chunks, each run by a pairing thread (or, without them, the main
- * thread): subgroup check of B, B's line coefficients, r A, and the Miller product of the chunk's
- * pairs (r A, B). Fills in preB and firstRa for bisection. Each promise resolves to its outcome.
- */
-function chunkSize(kit: PairingKit, pool: PairingPool | undefined, proofs: number): number {
+/** Proofs per chunk: on a pairing thread at most POOL_CHUNK; in this thread MILLER_GROUP. */
+function chunkSize(pool: PairingPool | undefined, proofs: number): number {
   // On the pairing threads, two chunks per thread (one that finishes early does not leave its
-  // core idle). Otherwise a few chunks per curve worker, whose Miller loops this thread runs as
-  // each chunk comes back, while the workers prepare the next.
-  return pool
-    ? Math.min(POOL_CHUNK, Math.max(4, Math.ceil(proofs / (2 * pool.size))))
-    : Math.min(MILLER_GROUP, Math.max(4, Math.ceil(proofs / (3 * Math.max(1, kit.concurrency)))));
+  // core idle).
+  return pool ? Math.min(POOL_CHUNK, Math.max(4, Math.ceil(proofs / (2 * pool.size)))) : MILLER_GROUP;
 }
 
 /**
- * Starts one chunk of decoded proofs: on the pairing threads when there are, else on a curve
- * worker with its Miller loops here (onCurveWorkers). Subgroup check of each B, B's line
- * coefficients, r A, the Miller product of the chunk's pairs (r A, B); fills in preB and firstRa
- * for bisection. Resolves to the chunk's outcome.
+ * Runs one chunk of decoded proofs, on the pairing threads when there are, else here: subgroup
+ * check of each B, B's line coefficients, r A, the Miller product of the chunk's pairs (r A, B);
+ * fills in preB and firstRa for bisection. Resolves to the chunk's outcome.
  */
 function chunkJob(
-  curve: Bn128Curve,
   kit: PairingKit,
   part: Decoded["bs"],
   rs: Map<Prepared, bigint>,
   pool: PairingPool | undefined,
 ): Promise<ChunkOutcome> {
-  const g1 = curve.G1.toAffine(curve.G1.g);
   const n = part.length;
   const chunk: PairingChunk = {
     n,
     qs: new Uint8Array(n * G2J),
-    // proofs already known invalid get A = G1, r = 1 and stay out of the product
+    // proofs already known invalid get A = the generator, r = 1 and stay out of the product
     as: new Uint8Array(n * G1A),
     r16: new Uint8Array(n * 16),
     use: new Uint8Array(n),
-    consts: subgroupConsts(curve),
-    // the pairing threads' module prepares B along the shorter NAF walk
-    walk: pool ? "naf" : "binary",
+    consts: subgroupConsts(kit),
   };
+  const gen = kit.g1(1n, 2n)!;
   part.forEach((p, j) => {
     chunk.qs.set(p.b, j * G2J);
-    chunk.as.set(p.item?.a ?? g1, j * G1A);
+    chunk.as.set(p.item?.a ?? gen, j * G1A);
     scalarLE(chunk.r16, j * 16, (p.item && rs.get(p.item)) ?? 1n, 16);
     chunk.use[j] = p.item ? 1 : 0;
   });
-  const onWorkers = () => {
-    const c: PairingChunk = { ...chunk, walk: "binary" };
-    return onCurveWorkers(curve, kit, c).then((r) => ({ r, c }));
-  };
-  // a failed thread stops the pool: its chunks (posted as copies) run on the curve's workers
-  const run = pool ? pool.run(chunk).then((r) => ({ r, c: chunk }), onWorkers) : onWorkers();
-  return run.then(({ r, c }) => {
-    const walk = WALKS[c.walk];
+  // a failed thread stops the pool: its chunks (posted as copies) run here instead
+  const run: Promise<PairingChunkResult> = pool
+    ? pool.run(chunk).catch(() => kit.chunk(chunk))
+    : Promise.resolve().then(() => kit.chunk(chunk));
+  return run.then((r) => {
+    const size = NAF_WALK.preQSize;
     const outside: number[] = [];
     part.forEach((p, j) => {
       if (!r.inG2[j]) outside.push(p.index);
       else if (p.item) {
-        p.item.preB = r.pre.slice(j * walk.preQSize, (j + 1) * walk.preQSize);
-        p.item.walk = walk;
+        p.item.preB = r.pre.slice(j * size, (j + 1) * size);
         p.item.firstRa = r.ra.slice(j * G1A, (j + 1) * G1A);
       }
     });
     return { outside, f: r.f };
   });
-}
-
-/** A chunk without the pairing threads: its wasm work on a curve worker, its Miller loops here. */
-async function onCurveWorkers(
-  curve: Bn128Curve,
-  kit: PairingKit,
-  c: PairingChunk,
-): Promise<PairingChunkResult> {
-  const { n } = c;
-  const walk = WALKS[c.walk];
-  const { preQSize } = walk;
-  const [ds, pre, ra] = await kit.job(chunkBuffers(c), chunkOps(n, walk), chunkOutputs(n, walk));
-  const inG2 = new Uint8Array(n);
-  const ps: Uint8Array[] = [];
-  const qs: Uint8Array[] = [];
-  for (let j = 0; j < n; j++) {
-    inG2[j] = curve.G2.isZero(ds!.subarray(j * G2J, (j + 1) * G2J)) ? 1 : 0;
-    if (!inG2[j] || !c.use[j]) continue;
-    ps.push(ra!.subarray(j * G1A, (j + 1) * G1A));
-    qs.push(pre!.subarray(j * preQSize, (j + 1) * preQSize));
-  }
-  return { inG2, pre: pre!, ra: ra!, f: kit.millerProduct(ps, qs, walk) };
 }
 
 /**
@@ -403,14 +341,12 @@ async function onCurveWorkers(
  * fixed-base multiexp per Q; C is a multiexp per key. Synchronous wasm calls in the main thread.
  */
 function linearPart(
-  curve: Bn128Curve,
   kit: PairingKit,
   group: Prepared[],
   r: bigint[],
   withRa: boolean,
 ): { ra: Uint8Array[]; vkPs: Uint8Array[]; vkQs: Uint8Array[] } {
   const ra: Uint8Array[] = new Array(group.length);
-  const G1 = curve.G1;
   const sides = new Map<
     string,
     { pre: Uint8Array; fixed: Map<string, { table: Uint8Array; scalar: bigint }>; points: Uint8Array[] }
@@ -484,9 +420,9 @@ function linearPart(
   const vkQs: Uint8Array[] = [];
   for (const s of sides.values()) {
     let p = kit.fixedMultiexp([...s.fixed.values()]);
-    for (const q of s.points) p = G1.add(p, q);
+    for (const q of s.points) p = kit.g1Add(p, q);
     // e(O, Q) = 1: a pair with the point at infinity drops out
-    const a = kit.g1Affine(G1.neg(p));
+    const a = kit.g1Affine(kit.g1Neg(p));
     if (a) {
       vkPs.push(a);
       vkQs.push(s.pre);
@@ -502,34 +438,27 @@ function linearPart(
  * instead, when there are any.
  */
 async function batchHolds(
-  curve: Bn128Curve,
   kit: PairingKit,
   group: Prepared[],
   r: bigint[],
   ready?: Promise<ChunkOutcome>[],
 ): Promise<boolean | { outside: number[] }> {
   // first pass: the chunks compute r A along with B's preparation
-  const { ra, vkPs, vkQs } = linearPart(curve, kit, group, r, !ready);
+  const { ra, vkPs, vkQs } = linearPart(kit, group, r, !ready);
   let f = kit.millerProduct(vkPs, vkQs);
   if (ready) {
     const outcomes = await Promise.all(ready);
     const outside = outcomes.flatMap((o) => o.outside);
     if (outside.length) return { outside };
     for (const o of outcomes) f = kit.mulGt(f, o.f);
-  }
-  // (the chunks of a batch all prepare B one way, but bisection does not assume it)
-  else
-    for (const walk of new Set(group.map((p) => p.walk!))) {
-      const at = group.flatMap((p, i) => (p.walk === walk ? [i] : []));
-      f = kit.mulGt(
-        f,
-        kit.millerProduct(
-          at.map((i) => ra[i]!),
-          at.map((i) => group[i]!.preB!),
-          walk,
-        ),
-      );
-    }
+  } else
+    f = kit.mulGt(
+      f,
+      kit.millerProduct(
+        ra,
+        group.map((p) => p.preB!),
+      ),
+    );
   return kit.finalExpIsOne(f);
 }
 
@@ -542,30 +471,19 @@ function draw(rng: () => bigint, n: number): bigint[] {
   });
 }
 
-async function holds(
-  curve: Bn128Curve,
-  kit: PairingKit,
-  group: Prepared[],
-  rng: () => bigint,
-): Promise<boolean> {
+async function holds(kit: PairingKit, group: Prepared[], rng: () => bigint): Promise<boolean> {
   if (group.length === 0) return true;
-  return (await batchHolds(curve, kit, group, draw(rng, group.length))) === true;
+  return (await batchHolds(kit, group, draw(rng, group.length))) === true;
 }
 
-async function locate(
-  curve: Bn128Curve,
-  kit: PairingKit,
-  group: Prepared[],
-  rng: () => bigint,
-  out: number[],
-): Promise<void> {
+async function locate(kit: PairingKit, group: Prepared[], rng: () => bigint, out: number[]): Promise<void> {
   if (group.length === 1) {
     out.push(group[0]!.index);
     return;
   }
   const mid = group.length >> 1;
   for (const half of [group.slice(0, mid), group.slice(mid)])
-    if (!(await holds(curve, kit, half, rng))) await locate(curve, kit, half, rng, out);
+    if (!(await holds(kit, half, rng))) await locate(kit, half, rng, out);
 }
 
 /**
@@ -577,47 +495,42 @@ export async function verifyGroth16Batch(
   opts: BatchOptions = {},
 ): Promise<BatchResult> {
   const rng = opts.rng ?? defaultRng;
-  const threads = opts.threads ?? true;
-  // a large batch starts the threads before the curve is built (~0.25 s in a fresh process), so
-  // they are ready (~50 ms) by the time its chunks are
-  if (threads) pairingPool(items.length);
-  return withCurve(async (curve) => {
-    const kit = new PairingKit(curve);
-    const pool = threads ? pairingPool(items.length) : undefined;
-    const size = chunkSize(kit, pool, items.length);
-    const decoder = new Decoder(curve, kit);
-    const prepared: Prepared[] = [];
-    const invalid: number[] = [];
-    const r: bigint[] = [];
-    const jobs: Promise<ChunkOutcome>[] = [];
-    // Each chunk starts as soon as it is decoded, so the threads work while the rest is read.
-    try {
-      for (let s = 0; s < items.length; s += size) {
-        const part = decoder.decode(items, s, Math.min(items.length, s + size));
-        const rs = draw(rng, part.prepared.length);
-        prepared.push(...part.prepared);
-        invalid.push(...part.invalid);
-        r.push(...rs);
-        jobs.push(chunkJob(curve, kit, part.bs, new Map(part.prepared.map((p, i) => [p, rs[i]!])), pool));
-      }
-    } catch (e) {
-      for (const j of jobs) j.catch(() => undefined); // started chunks end unheard
-      throw e;
+  // a large batch starts the threads (~70-90 ms); its chunks wait for them
+  const pool = (opts.threads ?? true) ? pairingPool(items.length) : undefined;
+  const kit = await pairingKit();
+  const size = chunkSize(pool, items.length);
+  const decoder = new Decoder(kit);
+  const prepared: Prepared[] = [];
+  const invalid: number[] = [];
+  const r: bigint[] = [];
+  const jobs: Promise<ChunkOutcome>[] = [];
+  // Each chunk starts as soon as it is decoded, so the threads work while the rest is read.
+  try {
+    for (let s = 0; s < items.length; s += size) {
+      const part = decoder.decode(items, s, Math.min(items.length, s + size));
+      const rs = draw(rng, part.prepared.length);
+      prepared.push(...part.prepared);
+      invalid.push(...part.invalid);
+      r.push(...rs);
+      jobs.push(chunkJob(kit, part.bs, new Map(part.prepared.map((p, i) => [p, rs[i]!])), pool));
     }
-    let ok: boolean | { outside: number[] };
-    if (prepared.length === 0) {
-      const outside = (await Promise.all(jobs)).flatMap((o) => o.outside);
-      ok = outside.length ? { outside } : true;
-    } else ok = await batchHolds(curve, kit, prepared, r, jobs);
-    if (ok !== true && ok !== false) {
-      // wait for every job, then name the first point outside G2
-      const outside = [...ok.outside, ...(await Promise.all(jobs)).flatMap((o) => o.outside)];
-      throw bad(Math.min(...outside), "a G2 point is not in the order-r subgroup");
-    }
-    if (!ok) await locate(curve, kit, prepared, rng, invalid);
-    invalid.sort((x, y) => x - y);
-    return { ok: invalid.length === 0, invalid };
-  });
+  } catch (e) {
+    for (const j of jobs) j.catch(() => undefined); // started chunks end unheard
+    throw e;
+  }
+  let ok: boolean | { outside: number[] };
+  if (prepared.length === 0) {
+    const outside = (await Promise.all(jobs)).flatMap((o) => o.outside);
+    ok = outside.length ? { outside } : true;
+  } else ok = await batchHolds(kit, prepared, r, jobs);
+  if (ok !== true && ok !== false) {
+    // wait for every job, then name the first point outside G2
+    const outside = [...ok.outside, ...(await Promise.all(jobs)).flatMap((o) => o.outside)];
+    throw bad(Math.min(...outside), "a G2 point is not in the order-r subgroup");
+  }
+  if (!ok) await locate(kit, prepared, rng, invalid);
+  invalid.sort((x, y) => x - y);
+  return { ok: invalid.length === 0, invalid };
 }
 
 /**

@@ -138,7 +138,6 @@ export const NAF_WALK = walk(
     return d;
   })(),
 );
-export const WALKS: Record<WalkName, Walk> = { binary: BINARY_WALK, naf: NAF_WALK };
 
 /**
  * f ← f · prod_i f_{6u+2,Q_i}(P_i) (Miller loops with the two Frobenius lines), sharing the Fp12
@@ -194,11 +193,9 @@ export interface PairingChunk {
   /** 1 for the proofs whose pair enters the Miller product (the others are only checked). */
   use: Uint8Array;
   consts: Uint8Array;
-  /** How B is prepared: "naf" only where the module has tf_prepareG2Naf (the pairing threads). */
-  walk: WalkName;
 }
 
-/** What it returns: per proof whether B is in G2 (1) or not (0), B prepared, r A (affine). */
+/** What it returns: per proof whether B is in G2 (1) or not (0), B prepared (NAF walk), r A (affine). */
 export interface PairingChunkResult {
   inG2: Uint8Array;
   pre: Uint8Array;
@@ -217,18 +214,11 @@ export type ChunkBuffer = Uint8Array | number;
  */
 export function chunkBuffers(c: PairingChunk): ChunkBuffer[] {
   const { n } = c;
-  return [c.qs, c.consts, SCRATCH, n * G2J, n * WALKS[c.walk].preQSize, c.as, c.r16, n * G1J, n * G1A];
+  return [c.qs, c.consts, SCRATCH, n * G2J, n * NAF_WALK.preQSize, c.as, c.r16, n * G1J, n * G1A];
 }
 
-/** What a chunk job copies back: [buffer, length] of the subgroup results, prepared B's, r A. */
-export const chunkOutputs = (n: number, w: Walk): [number, number][] => [
-  [3, n * G2J],
-  [4, n * w.preQSize],
-  [8, n * G1A],
-];
-
 /** The wasm work of a chunk before its Miller loops: subgroup checks, B's lines, r A. */
-export function chunkOps(n: number, w: Walk): WasmOp[] {
+export function chunkOps(n: number, w: Walk = NAF_WALK): WasmOp[] {
   const ops: WasmOp[] = [];
   for (let j = 0; j < n; j++) {
     ops.push(...subgroupOps([0, j * G2J], 1, 2, [3, j * G2J]));
@@ -246,7 +236,7 @@ export function chunkOps(n: number, w: Walk): WasmOp[] {
  */
 export function pairingChunk(env: WasmEnv, c: PairingChunk): PairingChunkResult {
   const { n } = c;
-  const w = WALKS[c.walk];
+  const w = NAF_WALK;
   const { preQSize } = w;
   const bases = chunkBuffers(c).map((b) => (typeof b === "number" ? env.alloc(b) : put(env, b)));
   runOps(env, bases, chunkOps(n, w));

@@ -1,81 +1,16 @@
 /**
- * The pairing threads' bn128 module: wasmcurves' module, as ffjavascript builds it, plus
- * tf_prepareG2Naf (NAF_WALK's prepare), written with wasmbuilder from the module's own doubling,
- * addition and Frobenius steps. Building it takes ~0.25 s, so the SDK build writes its bytes
- * beside the worker entry (PAIRING_WASM, see tsup.config.ts) and a thread only compiles them;
- * tests and source runs build it.
+ * The pairing module at run time: wasmcurves' bn128 module plus our NAF preparation of G2 points
+ * (built by pairing-build.ts; the SDK build writes its bytes as PAIRING_WASM beside the code).
+ * Batch verification runs on it: an instance in this thread (mainPairingModule) and one per
+ * pairing thread. No dependency on ffjavascript's curve: verifying starts no curve workers.
  */
-import { ModuleBuilder } from "wasmbuilder";
-import { buildBn128 } from "wasmcurves";
-import { BINARY_WALK, F2, G2J, NAF_WALK, type WasmEnv, wasmApi } from "./pairing-job.js";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { moduleDir } from "../core/module-dir.js";
+import { NAF_WALK, type WasmEnv, wasmApi } from "./pairing-job.js";
 
 /** Initial memory in 64 KiB pages, as ffjavascript gives its instances (1.6 MB); grows on demand. */
-const PAGES = 25;
-
-interface Code {
-  call(fn: string, ...args: number[][]): number[];
-  i32_const(v: number): number[];
-  i32_add(a: number[], b: number[]): number[];
-  getLocal(name: string): number[];
-}
-interface Builder {
-  setMemory(pages: number): void;
-  alloc(bytes: number): number;
-  addFunction(name: string): {
-    addParam(name: string, type: string): void;
-    getCodeBuilder(): Code;
-    addCode(...code: number[][]): void;
-  };
-  exportFunction(name: string): void;
-  build(): Uint8Array;
-  modules: { bn128: { preQSize: number } };
-}
-
-/**
- * tf_prepareG2Naf(q, out): q a G2 point (Jacobian, not infinity); out gets NAF_WALK.preQSize bytes
- * laid out as bn128_prepareG2's: the affine point, then the line coefficients in walk order.
- */
-function addNafPrepare(m: Builder): void {
-  const f = m.addFunction(NAF_WALK.prepare);
-  f.addParam("pQ", "i32");
-  f.addParam("ppreQ", "i32");
-  const c = f.getCodeBuilder();
-  const k = (v: number) => c.i32_const(v);
-  const out = (offset: number) => c.i32_add(c.getLocal("ppreQ"), c.i32_const(offset));
-  // R: the running point (Jacobian); -Q: the affine point with y negated; Q1, Q2: Frobenius images
-  const R = m.alloc(G2J);
-  const negQ = m.alloc(2 * F2);
-  const q1 = m.alloc(G2J);
-  const q2 = m.alloc(G2J);
-  const code: number[][] = [
-    c.call("g2m_normalize", c.getLocal("pQ"), out(0)),
-    c.call("f2m_copy", out(0), k(R)),
-    c.call("f2m_copy", out(F2), k(R + F2)),
-    c.call("f2m_one", k(R + 2 * F2)),
-    c.call("f2m_copy", out(0), k(negQ)),
-    c.call("f2m_neg", out(F2), k(negQ + F2)),
-  ];
-  let coef = G2J;
-  const line = (step: number[]) => {
-    code.push(step);
-    coef += G2J;
-  };
-  const d = NAF_WALK.digits;
-  for (let i = d.length - 2; i >= 0; i--) {
-    line(c.call("bn128_prepDblStep", k(R), out(coef)));
-    if (d[i]) line(c.call("bn128_prepAddStep", d[i]! > 0 ? out(0) : k(negQ), k(R), out(coef)));
-  }
-  code.push(
-    c.call("bn128_mulByQ", out(0), k(q1)),
-    c.call("bn128_mulByQ", k(q1), k(q2)),
-    c.call("f2m_neg", k(q2 + F2), k(q2 + F2)),
-  );
-  line(c.call("bn128_prepAddStep", k(q1), k(R), out(coef)));
-  line(c.call("bn128_prepAddStep", k(q2), k(R), out(coef)));
-  if (coef !== NAF_WALK.preQSize) throw new Error("tf_prepareG2Naf: line count mismatch");
-  f.addCode(...code);
-  m.exportFunction(NAF_WALK.prepare);
-}
+export const PAGES = 25;
 
 /** A module instance; `top` and `setTop` read and reset the bump allocator (to free a job's memory). */
 export interface PairingModule extends WasmEnv {
@@ -85,22 +20,6 @@ export interface PairingModule extends WasmEnv {
 
 /** The file holding the module's bytes, beside the pairing worker entry. */
 export const PAIRING_WASM = "zk-pairing.wasm";
-
-/** Builds the module's bytes (deterministic). */
-export function pairingModuleBytes(): Uint8Array {
-  const mb = new ModuleBuilder();
-  const builder = mb as unknown as Builder;
-  builder.setMemory(PAGES);
-  buildBn128(mb);
-  // the walk the curve's module prepares must be the one this code walks
-  if (builder.modules.bn128.preQSize !== BINARY_WALK.preQSize)
-    throw new Error("wasmcurves' bn128 module prepares G2 points unlike BINARY_WALK");
-  addNafPrepare(builder);
-  return builder.build();
-}
-
-/** Builds and instantiates the module (tests; a thread without PAIRING_WASM). */
-export const buildPairingModule = (): PairingModule => instantiatePairingModule(pairingModuleBytes());
 
 /** Instantiates the module's bytes; its memory grows as the bump allocator needs. */
 export function instantiatePairingModule(bytes: Uint8Array): PairingModule {
@@ -128,4 +47,24 @@ export function instantiatePairingModule(bytes: Uint8Array): PairingModule {
       word0()[0] = p;
     },
   };
+}
+
+/**
+ * Loads the module from PAIRING_WASM in `dir` (compiling it takes ~1 ms), or builds it where the
+ * file is missing (running from source: ~0.3 s).
+ */
+export async function loadPairingModule(dir: string): Promise<PairingModule> {
+  const file = join(dir, PAIRING_WASM);
+  if (existsSync(file)) return instantiatePairingModule(readFileSync(file));
+  return (await import("./pairing-build.js")).buildPairingModule();
+}
+
+let main: Promise<PairingModule> | undefined;
+/** This thread's instance, loaded once. */
+export function mainPairingModule(): Promise<PairingModule> {
+  main ??= loadPairingModule(moduleDir());
+  main.catch(() => {
+    main = undefined;
+  });
+  return main;
 }

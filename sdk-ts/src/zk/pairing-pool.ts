@@ -5,7 +5,7 @@
  * after POOL_IDLE_MS without work (the shared curve stops after 150 ms, but a server verifying a
  * batch a second should not restart them each time) or at releaseCurve(); idle threads do not keep
  * a process alive. A thread that fails stops them all: the batch's unfinished chunks run on the
- * curve's workers instead, and so do later batches (until startPairingThreads()). Running from
+ * calling thread instead, and so do later batches (until startPairingThreads()). Running from
  * source (no built worker entry beside this code) there are no threads.
  */
 import { existsSync } from "node:fs";
@@ -162,7 +162,7 @@ function workerScript(): string | undefined {
 /**
  * The threads for a batch of `proofs`: the running pool (its jobs wait while its threads start),
  * started by a large batch where there is a worker entry and more than one core; undefined
- * otherwise (the batch runs on the curve's workers and this thread).
+ * otherwise (the batch runs in this thread).
  */
 export function pairingPool(proofs: number): PairingPool | undefined {
   if (pool?.ready || (pool && proofs >= LARGE_BATCH)) return pool;
@@ -189,7 +189,7 @@ export async function startPool(): Promise<boolean> {
   return p.ready;
 }
 
-/** How many pairing threads are running (0: batches run on the curve's workers). */
+/** How many pairing threads are running (0: batches run in the calling thread). */
 export const pairingThreads = (): number => pool?.size ?? 0;
 
 /** Terminates the pairing threads (a later large batch may start new ones). */

@@ -50,7 +50,7 @@ describe.skipIf(!built)("batch verification on the pairing threads (built SDK)",
     });
   });
 
-  it("threads that die mid-batch leave its chunks to the curve's workers, with the same verdicts", async () => {
+  it("threads that die mid-batch leave its chunks to the calling thread, with the same verdicts", async () => {
     // a copy of the built SDK whose pairing threads start, then die at their first chunk
     const dir = mkdtempSync(join(fileURLToPath(new URL("../..", import.meta.url)), ".dist-broken-"));
     try {
@@ -94,7 +94,7 @@ describe.skipIf(!built)("batch verification on the pairing threads (built SDK)",
       items[5]!.proof.pi_a = items[6]!.proof.pi_a;
       items[31]!.publicSignals[0] = String(BigInt(items[31]!.publicSignals[0]!) + 1n);
       expect(await zk.verifyGroth16Batch(items)).toEqual({ ok: false, invalid: [5, 31] });
-      // without the threads (from source: the curve's workers and this thread) the same
+      // without the threads (from source: this thread only) the same
       const { verifyGroth16Batch } = await import("../../src/zk/batch.js");
       expect(await verifyGroth16Batch(items)).toEqual({ ok: false, invalid: [5, 31] });
     }));
