@@ -25,6 +25,14 @@ export default defineConfig([
     target: "node20",
     platform: "node",
     onSuccess: writePairingWasm("dist"),
+    // A few dependencies load on first use through plain require calls (commit.ts): ESM output
+    // gets a require of its own (CommonJS output has one).
+    banner: ({ format }) =>
+      format === "esm"
+        ? {
+            js: "import { createRequire as __tfcr } from 'node:module'; const require = __tfcr(import.meta.url);",
+          }
+        : {},
   },
   {
     // The Python wheel's driver: one self-contained file with every dependency bundled in.

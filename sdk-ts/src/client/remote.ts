@@ -4,7 +4,7 @@
  * operations, and for the others only with an Idempotency-Key the server replays.
  */
 import { randomUUID } from "node:crypto";
-import { Agent, type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { fromErrorBody, TfError } from "../core/errors.js";
 import {
   getOperation,
@@ -33,7 +33,8 @@ const RETRY_STATUS = new Set([429, 502, 503, 504]);
 
 export class RemoteClient implements TrustFabricClient {
   private readonly base: string;
-  private readonly dispatcher: Dispatcher;
+  /** Created at the first call: undici takes ~0.1 s to load, which local-only CLI calls skip. */
+  private dispatcher: Promise<Dispatcher> | undefined;
 
   constructor(private readonly options: RemoteClientOptions) {
     let u: URL;
@@ -47,7 +48,13 @@ export class RemoteClient implements TrustFabricClient {
     if (u.protocol !== "http:" && u.protocol !== "https:")
       throw new TfError("TF_USAGE", `Unsupported URL scheme ${u.protocol}`);
     this.base = u.toString().replace(/\/$/, "");
-    this.dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 4_000, connections: 64 });
+  }
+
+  private agent(): Promise<Dispatcher> {
+    this.dispatcher ??= this.options.dispatcher
+      ? Promise.resolve(this.options.dispatcher)
+      : import("undici").then(({ Agent }) => new Agent({ keepAliveTimeout: 4_000, connections: 64 }));
+    return this.dispatcher;
   }
 
   async call<K extends OperationName>(name: K, input?: OperationInput<K>): Promise<OperationOutput<K>> {
@@ -78,13 +85,14 @@ export class RemoteClient implements TrustFabricClient {
     };
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
+    const [{ request }, dispatcher] = await Promise.all([import("undici"), this.agent()]);
     let res: Dispatcher.ResponseData;
     try {
       res = await request(`${this.base}/v1/ops/${encodeURIComponent(name)}`, {
         method: "POST",
         body,
         headers,
-        dispatcher: this.dispatcher,
+        dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
@@ -136,7 +144,7 @@ export class RemoteClient implements TrustFabricClient {
   }
 
   async close(): Promise<void> {
-    if (!this.options.dispatcher) await this.dispatcher.close();
+    if (!this.options.dispatcher && this.dispatcher) await (await this.dispatcher).close();
   }
 }
 

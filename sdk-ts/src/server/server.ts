@@ -12,7 +12,6 @@ import { readFileSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { canonicalJson, sha256 } from "../core/canonical.js";
 import { toHex, utf8 } from "../core/encoding.js";
 import { type ErrorBody, TfError, toTfError } from "../core/errors.js";
@@ -67,6 +66,7 @@ const OPS_PREFIX = "/v1/ops/";
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const handler = createHandler(options);
+  await handler.ready;
   const server = createServer(
     { headersTimeout: options.headersTimeoutMs ?? 10_000, requestTimeout: 0, keepAliveTimeout: 5_000 },
     handler.handle,
@@ -122,27 +122,35 @@ export function createHandler(options: ServerOptions) {
     return tenants.file;
   };
 
-  const metrics = new Registry();
-  const requests = new Counter({
-    name: "tf_http_requests_total",
-    help: "HTTP requests by operation and status",
-    labelNames: ["operation", "status"],
-    registers: [metrics],
-  });
-  const duration = new Histogram({
-    name: "tf_http_request_duration_seconds",
-    help: "HTTP request duration by operation",
-    labelNames: ["operation"],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [metrics],
-  });
-  const inflight = new Gauge({
-    name: "tf_http_requests_in_flight",
-    help: "Requests being served",
-    registers: [metrics],
+  // prom-client (with OpenTelemetry) takes ~50 ms to load: only a server loads it, not every
+  // process that imports the SDK. startServer waits for it before listening.
+  const ready = import("prom-client").then(({ Counter, Gauge, Histogram, Registry }) => {
+    const metrics = new Registry();
+    return {
+      metrics,
+      requests: new Counter({
+        name: "tf_http_requests_total",
+        help: "HTTP requests by operation and status",
+        labelNames: ["operation", "status"],
+        registers: [metrics],
+      }),
+      duration: new Histogram({
+        name: "tf_http_request_duration_seconds",
+        help: "HTTP request duration by operation",
+        labelNames: ["operation"],
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        registers: [metrics],
+      }),
+      inflight: new Gauge({
+        name: "tf_http_requests_in_flight",
+        help: "Requests being served",
+        registers: [metrics],
+      }),
+    };
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { requests, duration, inflight } = await ready;
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -198,6 +206,7 @@ export function createHandler(options: ServerOptions) {
     }
     if (req.method === "GET" && url.pathname === "/openapi.json") return { status: 200, body: openapi };
     if (req.method === "GET" && url.pathname === "/metrics") {
+      const { metrics } = await ready;
       return { status: 200, body: await metrics.metrics(), contentType: metrics.contentType };
     }
     if (req.method !== "POST" || !url.pathname.startsWith(OPS_PREFIX)) {
@@ -278,7 +287,7 @@ export function createHandler(options: ServerOptions) {
     }
   }
 
-  return { handle };
+  return { handle, ready: ready.then(() => undefined) };
 }
 
 interface StoredResponse {

@@ -4,23 +4,6 @@
  * (circuits/src/*.circom); docs/zk-circuits.md gives the exact scheme.
  */
 import { createHash, randomBytes } from "node:crypto";
-import {
-  poseidon2,
-  poseidon3,
-  poseidon4,
-  poseidon5,
-  poseidon6,
-  poseidon7,
-  poseidon8,
-  poseidon9,
-  poseidon10,
-  poseidon11,
-  poseidon12,
-  poseidon13,
-  poseidon14,
-  poseidon15,
-  poseidon16,
-} from "poseidon-lite";
 import { TfError } from "../core/errors.js";
 
 /** The BN254 scalar field order r (circom's prime). */
@@ -60,27 +43,58 @@ export function bucketOf(element: bigint, buckets: number): number {
   return Number((element * BigInt(buckets)) / FIELD_R);
 }
 
-const POSEIDON: Record<number, (xs: bigint[]) => bigint> = {
-  2: poseidon2,
-  3: poseidon3,
-  4: poseidon4,
-  5: poseidon5,
-  6: poseidon6,
-  7: poseidon7,
-  8: poseidon8,
-  9: poseidon9,
-  10: poseidon10,
-  11: poseidon11,
-  12: poseidon12,
-  13: poseidon13,
-  14: poseidon14,
-  15: poseidon15,
-  16: poseidon16,
-};
+type Hash = (xs: bigint[]) => bigint;
+
+/**
+ * poseidon-lite's hash for n inputs, loaded on first use: each width parses its constants as it
+ * loads (~0.1 s for all fifteen), which a process that never commits (most CLI commands import the
+ * SDK) should not pay. Literal require calls, so bundlers still include them (lazily).
+ */
+function load(n: number): Hash | undefined {
+  switch (n) {
+    case 2:
+      return require("poseidon-lite/poseidon2").poseidon2;
+    case 3:
+      return require("poseidon-lite/poseidon3").poseidon3;
+    case 4:
+      return require("poseidon-lite/poseidon4").poseidon4;
+    case 5:
+      return require("poseidon-lite/poseidon5").poseidon5;
+    case 6:
+      return require("poseidon-lite/poseidon6").poseidon6;
+    case 7:
+      return require("poseidon-lite/poseidon7").poseidon7;
+    case 8:
+      return require("poseidon-lite/poseidon8").poseidon8;
+    case 9:
+      return require("poseidon-lite/poseidon9").poseidon9;
+    case 10:
+      return require("poseidon-lite/poseidon10").poseidon10;
+    case 11:
+      return require("poseidon-lite/poseidon11").poseidon11;
+    case 12:
+      return require("poseidon-lite/poseidon12").poseidon12;
+    case 13:
+      return require("poseidon-lite/poseidon13").poseidon13;
+    case 14:
+      return require("poseidon-lite/poseidon14").poseidon14;
+    case 15:
+      return require("poseidon-lite/poseidon15").poseidon15;
+    case 16:
+      return require("poseidon-lite/poseidon16").poseidon16;
+    default:
+      return undefined;
+  }
+}
+const POSEIDON = new Map<number, Hash>();
 
 /** circomlib Poseidon over 2..16 inputs. */
 export function poseidon(inputs: bigint[]): bigint {
-  const f = POSEIDON[inputs.length];
+  let f = POSEIDON.get(inputs.length);
+  if (!f) {
+    f = load(inputs.length);
+    if (f) POSEIDON.set(inputs.length, f);
+  }
   if (!f) throw new TfError("TF_INTERNAL", `Poseidon takes 2-16 inputs, got ${inputs.length}`);
   return f(inputs);
 }
@@ -118,8 +132,12 @@ export function countCommit(count: number, r: bigint): bigint {
   return poseidon([BigInt(count), r]);
 }
 
-/** Commitment of an unused aggregation slot (count 0, randomness 0): public, so the verifier checks it. */
-export const EMPTY_SLOT_COMMIT: bigint = poseidon([0n, 0n]);
+/**
+ * Commitment of an unused aggregation slot (count 0, randomness 0): public, so the verifier checks
+ * it. Poseidon(0, 0), written out so that loading this module hashes nothing (a test recomputes it).
+ */
+export const EMPTY_SLOT_COMMIT =
+  14744269619966411208579211824598458697587494354926760081771325075741142829156n;
 
 export interface Layout {
   buckets: number;

@@ -8,6 +8,7 @@ import {
   chooseLayout,
   commitmentRoot,
   commitSet,
+  EMPTY_SLOT_COMMIT,
   FIELD_R,
   poseidon,
   toField,
@@ -112,5 +113,20 @@ describe("chooseLayout", () => {
 
   it("says when sets are too large for the compiled circuits", () => {
     expect(code(() => chooseLayout(100_000, 1))).toBe("TF_ZK_BUCKET_OVERFLOW");
+  });
+});
+
+describe("Poseidon", () => {
+  it("the written-out empty-slot commitment is Poseidon(0, 0); every width from 2 to 16 loads", () => {
+    expect(poseidon([0n, 0n])).toBe(EMPTY_SLOT_COMMIT);
+    const outs = new Set<bigint>();
+    for (let n = 2; n <= 16; n++) {
+      const h = poseidon(Array.from({ length: n }, (_, i) => BigInt(i + 1)));
+      expect(h > 0n && h < FIELD_R).toBe(true);
+      outs.add(h);
+    }
+    expect(outs.size).toBe(15);
+    expect(code(() => poseidon([1n]))).toBe("TF_INTERNAL");
+    expect(code(() => poseidon(Array.from({ length: 17 }, () => 1n)))).toBe("TF_INTERNAL");
   });
 });
