@@ -45,9 +45,10 @@ export interface ProveInput {
 export interface ProveOptions {
   onProgress?: (done: number, total: number) => void;
   /**
-   * Bucket proofs in flight at once (default 1). snarkjs computes a witness on the calling
-   * thread and the multi-exponentiations on its worker threads; on 2 cores two proofs in flight
-   * did not help (bench/zk/prove.mjs: 4 buckets of 32, 8.8 s with 1 vs 9.4 s with 2).
+   * Bucket proofs in flight at once (default 2). snarkjs computes a witness and its A, B, C
+   * evaluations on the calling thread and the multi-exponentiations on its worker threads: a second
+   * proof in flight fills the workers while the first is on the calling thread (bench/zk/prove.mjs,
+   * 2 cores: 4 buckets of 32 in 3.9-4.4 s with 2 vs 4.7-4.8 s with 1; 8 buckets 9.7 vs 9.9 s).
    */
   concurrency?: number;
 }
@@ -213,7 +214,7 @@ export async function proveOverlap(input: ProveInput, opts: ProveOptions = {}): 
       opts.onProgress?.(++done, total);
     };
     let next = 0;
-    const lanes = Math.max(1, Math.min(opts.concurrency ?? 1, layout.buckets));
+    const lanes = Math.max(1, Math.min(opts.concurrency ?? 2, layout.buckets));
     await Promise.all(
       Array.from({ length: lanes }, async () => {
         while (next < layout.buckets) await proveBucket(next++);
