@@ -7,7 +7,8 @@
  * Statement: one k with pk = k*G and D[i] = k*C[i] for every i.
  */
 import { randomBytes } from "node:crypto";
-import { ristretto255_hasher } from "@noble/curves/ed25519.js";
+import { pippenger } from "@noble/curves/abstract/curve.js";
+import { ristretto255, ristretto255_hasher } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { concatBytes } from "../core/encoding.js";
 import { TfError } from "../core/errors.js";
@@ -48,17 +49,27 @@ function hashToScalar(msg: Uint8Array, ctx: Uint8Array): bigint {
   return ristretto255_hasher.hashToScalar(msg, { DST: concatBytes(te.encode("HashToScalar-"), ctx) });
 }
 
-function composites(B: RistrettoPoint, C: RistrettoPoint[], D: RistrettoPoint[], ctx: Uint8Array) {
+/** sum_i s_i P_i by Pippenger's method (~4x faster than a multiplication per point at 1,024). */
+const msm = (points: RistrettoPoint[], scalars: bigint[]): RistrettoPoint =>
+  pippenger(ristretto255.Point as never, points as never, scalars) as unknown as RistrettoPoint;
+
+/**
+ * ComputeComposites (M = sum d_i C_i, Z = sum d_i D_i), or with the key k ComputeCompositesFast
+ * (Z = k M, the prover's form: the same Z when every D_i = k C_i). The weights d_i are public, so
+ * variable-time arithmetic is safe here.
+ */
+function composites(
+  B: RistrettoPoint,
+  C: RistrettoPoint[],
+  D: RistrettoPoint[],
+  ctx: Uint8Array,
+  k?: bigint,
+) {
   const Bm = B.toBytes();
   const seed = sha512(encode(Bm, concatBytes(te.encode("Seed-"), ctx)));
-  let M = Point.ZERO as RistrettoPoint;
-  let Z = Point.ZERO as RistrettoPoint;
-  for (let i = 0; i < C.length; i++) {
-    const di = hashToScalar(encode(seed, i, C[i]!.toBytes(), D[i]!.toBytes(), "Composite"), ctx);
-    // The weights are public: variable-time multiplication is safe here.
-    M = M.add(C[i]!.multiplyUnsafe(di));
-    Z = Z.add(D[i]!.multiplyUnsafe(di));
-  }
+  const d = C.map((c, i) => hashToScalar(encode(seed, i, c.toBytes(), D[i]!.toBytes(), "Composite"), ctx));
+  const M = msm(C, d);
+  const Z = k === undefined ? msm(D, d) : M.multiply(k);
   return { M, Z };
 }
 
@@ -91,7 +102,7 @@ export function generateDleqProof(
   if (C.length !== D.length || C.length === 0)
     throw new TfError("TF_INTERNAL", "DLEQ needs equal, non-empty lists");
   const B = Point.BASE.multiply(k) as RistrettoPoint;
-  const { M, Z } = composites(B, C, D, ctx);
+  const { M, Z } = composites(B, C, D, ctx, k);
   const r = randomNonZero();
   const t2 = Point.BASE.multiply(r) as RistrettoPoint;
   const t3 = M.multiply(r);
