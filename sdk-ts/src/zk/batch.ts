@@ -14,6 +14,7 @@
 import { randomBytes } from "node:crypto";
 import { TfError } from "../core/errors.js";
 import { circuitInfo, circuitSha256, type VerificationKey, verificationKey } from "./circuits.js";
+import { FIELD_R as R } from "./commit.js";
 import { type Groth16ProofFile, parseGroth16ProofFile } from "./groth16-types.js";
 import {
   CONSTS,
@@ -33,7 +34,6 @@ import {
 import { P, type PairingKit, pairingKit, scalarLE } from "./pairing-kit.js";
 import { type PairingPool, pairingPool, startPool } from "./pairing-pool.js";
 
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 /** The BN parameter u (p and r are polynomials in u). */
 const BN_U = 4965661367192848881n;
 
@@ -54,14 +54,21 @@ const XI: Fp2 = [9n, 1n];
 const PSI_X = f2pow(XI, (P - 1n) / 3n);
 const PSI_Y = f2pow(XI, (P - 1n) / 2n);
 
+let consts: Uint8Array | undefined;
 /** Constants of the subgroup check in the module's form: ψ's x and y factors (Montgomery), u (LE). */
 function subgroupConsts(kit: PairingKit): Uint8Array {
+  if (consts) return consts;
   const out = new Uint8Array(CONSTS);
   out.set(kit.fp(...PSI_X, ...PSI_Y), 0);
   let u = BN_U;
   for (let i = 0; i < 8; i++, u >>= 8n) out[2 * F2 + i] = Number(u & 0xffn);
+  consts = out;
   return out;
 }
+
+let generator: Uint8Array | undefined;
+/** G1's generator (1, 2), affine, in the module's form. */
+const g1Generator = (kit: PairingKit): Uint8Array => (generator ??= kit.g1(1n, 2n)!);
 
 /** Subgroup check of one G2 point (Jacobian, in the module's form; not infinity). */
 export async function inG2(q: Uint8Array): Promise<boolean> {
@@ -308,10 +315,9 @@ function chunkJob(
     use: new Uint8Array(n),
     consts: subgroupConsts(kit),
   };
-  const gen = kit.g1(1n, 2n)!;
   part.forEach((p, j) => {
     chunk.qs.set(p.b, j * G2J);
-    chunk.as.set(p.item?.a ?? gen, j * G1A);
+    chunk.as.set(p.item?.a ?? g1Generator(kit), j * G1A);
     scalarLE(chunk.r16, j * 16, (p.item && rs.get(p.item)) ?? 1n, 16);
     chunk.use[j] = p.item ? 1 : 0;
   });

@@ -10,30 +10,11 @@ import { buildBn128 } from "wasmcurves";
 import { BINARY_WALK, F2, G2J, NAF_WALK } from "./pairing-job.js";
 import { instantiatePairingModule, PAGES, type PairingModule } from "./pairing-module.js";
 
-interface Code {
-  call(fn: string, ...args: number[][]): number[];
-  i32_const(v: number): number[];
-  i32_add(a: number[], b: number[]): number[];
-  getLocal(name: string): number[];
-}
-interface Builder {
-  setMemory(pages: number): void;
-  alloc(bytes: number): number;
-  addFunction(name: string): {
-    addParam(name: string, type: string): void;
-    getCodeBuilder(): Code;
-    addCode(...code: number[][]): void;
-  };
-  exportFunction(name: string): void;
-  build(): Uint8Array;
-  modules: { bn128: { preQSize: number } };
-}
-
 /**
  * tf_prepareG2Naf(q, out): q a G2 point (Jacobian, not infinity); out gets NAF_WALK.preQSize bytes
  * laid out as bn128_prepareG2's: the affine point, then the line coefficients in walk order.
  */
-function addNafPrepare(m: Builder): void {
+function addNafPrepare(m: ModuleBuilder): void {
   const f = m.addFunction(NAF_WALK.prepare);
   f.addParam("pQ", "i32");
   f.addParam("ppreQ", "i32");
@@ -77,12 +58,11 @@ function addNafPrepare(m: Builder): void {
 
 /** Builds the module's bytes (deterministic). */
 export function pairingModuleBytes(): Uint8Array {
-  const mb = new ModuleBuilder();
-  const builder = mb as unknown as Builder;
+  const builder = new ModuleBuilder();
   builder.setMemory(PAGES);
-  buildBn128(mb);
+  buildBn128(builder);
   // the walk the curve's module prepares must be the one this code walks
-  if (builder.modules.bn128.preQSize !== BINARY_WALK.preQSize)
+  if ((builder.modules.bn128 as { preQSize: number }).preQSize !== BINARY_WALK.preQSize)
     throw new Error("wasmcurves' bn128 module prepares G2 points unlike BINARY_WALK");
   addNafPrepare(builder);
   return builder.build();

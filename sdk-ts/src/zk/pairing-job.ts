@@ -101,32 +101,28 @@ const ATE_LOOP = 29793968203157093288n;
  * Frobenius lines. `prepare(q, out)` is the module function writing the coefficients.
  */
 export interface Walk {
-  name: WalkName;
   prepare: string;
   /** Signed digits of 6u+2, least significant first. */
   digits: readonly number[];
   /** Bytes of a prepared point: the affine point (3 Fp2 slots) and one G2J-sized line each. */
   preQSize: number;
 }
-export type WalkName = "binary" | "naf";
-
-function walk(name: WalkName, prepare: string, digits: number[]): Walk {
+function walk(prepare: string, digits: number[]): Walk {
   const lines = digits.length - 1 + digits.slice(0, -1).filter((d) => d !== 0).length + 2;
-  return { name, prepare, digits, preQSize: G2J + lines * G2J };
+  return { prepare, digits, preQSize: G2J + lines * G2J };
 }
 
 /** wasmcurves' bn128_prepareG2: plain binary, 64 doubling and 36 addition lines. */
-export const BINARY_WALK = walk("binary", "bn128_prepareG2", [...ATE_LOOP.toString(2)].reverse().map(Number));
+export const BINARY_WALK = walk("bn128_prepareG2", [...ATE_LOOP.toString(2)].reverse().map(Number));
 
 /**
  * The non-adjacent form: 65 doubling and 21 addition lines (88 lines instead of 102, so ~15 %
  * less work to prepare B and in its Miller loop). The factors by which its Miller function
  * differs from the binary walk's lie in proper subfields and vanish in the final exponentiation.
- * Its prepare function is built into the pairing threads' module (pairing-module.ts); the curve's
- * own module has only the binary one.
+ * Its prepare function is ours, built into the pairing module (pairing-build.ts); ffjavascript's
+ * module has only the binary one. Batch verification prepares every G2 point along it.
  */
 export const NAF_WALK = walk(
-  "naf",
   "tf_prepareG2Naf",
   (() => {
     const d: number[] = [];
@@ -218,7 +214,8 @@ export function chunkBuffers(c: PairingChunk): ChunkBuffer[] {
 }
 
 /** The wasm work of a chunk before its Miller loops: subgroup checks, B's lines, r A. */
-export function chunkOps(n: number, w: Walk = NAF_WALK): WasmOp[] {
+export function chunkOps(n: number): WasmOp[] {
+  const w = NAF_WALK;
   const ops: WasmOp[] = [];
   for (let j = 0; j < n; j++) {
     ops.push(...subgroupOps([0, j * G2J], 1, 2, [3, j * G2J]));
@@ -239,7 +236,7 @@ export function pairingChunk(env: WasmEnv, c: PairingChunk): PairingChunkResult 
   const w = NAF_WALK;
   const { preQSize } = w;
   const bases = chunkBuffers(c).map((b) => (typeof b === "number" ? env.alloc(b) : put(env, b)));
-  runOps(env, bases, chunkOps(n, w));
+  runOps(env, bases, chunkOps(n));
   const inG2 = new Uint8Array(n);
   for (let j = 0; j < n; j++) inG2[j] = env.x.g2m_isZero!(bases[3]! + j * G2J) !== 0 ? 1 : 0;
   const f = env.alloc(FP12);

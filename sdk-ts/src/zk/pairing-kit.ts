@@ -15,6 +15,7 @@ import {
   type PairingChunk,
   type PairingChunkResult,
   pairingChunk,
+  put,
   type Walk,
   type WasmEnv,
 } from "./pairing-job.js";
@@ -76,11 +77,7 @@ export class PairingKit {
   ): T {
     return this.env((e) =>
       fn(
-        (b) => {
-          const p = e.alloc(b.byteLength);
-          e.u8().set(b, p);
-          return p;
-        },
+        (b) => put(e, b),
         (n) => e.alloc(n),
         (p, n) => e.u8().slice(p, p + n),
       ),

@@ -1,7 +1,7 @@
 /**
  * The pairing threads of batch verification: one per core (at most four), each with its own
  * instance of the bn128 module (pairing-worker.ts), compiled from the bytes the build wrote beside
- * it (~50 ms to start a thread). A large batch starts them and its chunks wait for them; they stop
+ * it (70-90 ms to start a thread). A large batch starts them and its chunks wait for them; they stop
  * after POOL_IDLE_MS without work (the shared curve stops after 150 ms, but a server verifying a
  * batch a second should not restart them each time) or at releaseCurve(); idle threads do not keep
  * a process alive. A thread that fails stops them all: the batch's unfinished chunks run on the

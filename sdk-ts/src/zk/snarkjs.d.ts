@@ -28,9 +28,23 @@ declare module "circom_runtime" {
 // wasmcurves and wasmbuilder (the bn128 wasm module ffjavascript runs, and its builder) ship no
 // type declarations either.
 declare module "wasmbuilder" {
+  /** Code of one function body: each call returns the bytes of an instruction sequence. */
+  export interface CodeBuilder {
+    call(fn: string, ...args: number[][]): number[];
+    i32_const(v: number): number[];
+    i32_add(a: number[], b: number[]): number[];
+    getLocal(name: string): number[];
+  }
   export class ModuleBuilder {
     modules: Record<string, unknown>;
     setMemory(pages: number): void;
+    alloc(bytes: number): number;
+    addFunction(name: string): {
+      addParam(name: string, type: string): void;
+      getCodeBuilder(): CodeBuilder;
+      addCode(...code: number[][]): void;
+    };
+    exportFunction(name: string): void;
     build(): Uint8Array;
   }
 }
